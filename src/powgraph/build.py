@@ -1,0 +1,120 @@
+"""data/ -> convert -> validate -> build/. Nothing is written unless the graph conforms, and the
+new output becomes visible in one atomic step (the ``current`` symlink), so a failed or killed
+build leaves the previous one intact."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import QB, RDF
+
+from powgraph.config import Settings
+from powgraph.convert import convert, text_graph
+from powgraph.errors import ValidationFailed
+from powgraph.load import load_data
+from powgraph.namespaces import POW
+from powgraph.validate import Report, read_graphs, validate
+
+GRAPH_FILE = "powgraph.nt"
+TURTLE_FILE = "powgraph.ttl"
+REPORT_FILE = "validation-report.ttl"
+CURRENT = "current"
+
+
+@dataclass(frozen=True)
+class Checked:
+    graph: Graph
+    report: Report
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    directory: Path
+    digest: str
+    triples: int
+    observations: int
+    claims: int
+    seconds: float
+
+
+def sorted_ntriples(graph: Graph) -> bytes:
+    """The byte-exact form of a graph: N-Triples, one triple a line, sorted."""
+    lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
+    return b"".join(sorted(line + b"\n" for line in lines if line.strip()))
+
+
+def shapes_and_ontology(settings: Settings) -> tuple[Graph, Graph]:
+    shapes = read_graphs(list(settings.shapes_dir.glob("*.ttl")))
+    ontology = read_graphs(list(settings.ontology_dir.glob("*.ttl")))
+    return shapes, ontology
+
+
+def check(settings: Settings) -> Checked:
+    """Load, convert and validate data/; raises DataError for bad input files."""
+    data = load_data(settings.data_dir)
+    graph = convert(data, settings.base_iri)
+    shapes, ontology = shapes_and_ontology(settings)
+    report = validate(graph, shapes, ontology, extra=text_graph(data, settings.base_iri))
+    return Checked(graph, report)
+
+
+def build(settings: Settings) -> BuildResult:
+    """Check, then publish build/graph-<digest>/ and point build/current at it."""
+    started = time.perf_counter()
+    checked = check(settings)
+    if not checked.report.conforms:
+        raise ValidationFailed(checked.report.text)
+    nt = sorted_ntriples(checked.graph)
+    digest = hashlib.sha256(nt).hexdigest()
+    target = _publish(
+        settings.build_dir,
+        f"graph-{digest[:16]}",
+        {
+            GRAPH_FILE: nt,
+            TURTLE_FILE: checked.graph.serialize(format="turtle", encoding="utf-8"),
+            REPORT_FILE: checked.report.graph.serialize(format="turtle", encoding="utf-8"),
+        },
+    )
+    g = checked.graph
+    return BuildResult(
+        target,
+        digest,
+        len(g),
+        sum(1 for _ in g.subjects(RDF.type, QB.Observation)),
+        sum(1 for c in set(g.subjects(RDF.type, None)) if _is_claim(g, c)),
+        time.perf_counter() - started,
+    )
+
+
+def _is_claim(g: Graph, node: object) -> bool:
+    claim_classes = {POW.ComparisonClaim, POW.TrendClaim, POW.RankingClaim, POW.QualitativeClaim}
+    return any(t in claim_classes for t in g.objects(node, RDF.type))  # type: ignore[arg-type]
+
+
+def _publish(build_dir: Path, name: str, files: dict[str, bytes]) -> Path:
+    build_dir.mkdir(parents=True, exist_ok=True)
+    final = build_dir / name
+    if not final.is_dir():
+        partial = build_dir / f".partial-{name}-{os.getpid()}"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir()
+        for filename, content in files.items():
+            with open(partial / filename, "wb") as fh:
+                fh.write(content)
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(partial, final)
+    link = build_dir / f".{CURRENT}-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(name)
+    os.replace(link, build_dir / CURRENT)
+    for old in build_dir.glob("graph-*"):
+        if old.name != name:
+            shutil.rmtree(old, ignore_errors=True)
+    return final

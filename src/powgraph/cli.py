@@ -1,0 +1,59 @@
+"""The ``powgraph`` command. Exit codes (as pySHACL's): 0 conforms, 1 violations, 2 error."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from powgraph.build import build, check
+from powgraph.config import Settings
+from powgraph.errors import DataError, ValidationFailed
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """powgraph: published statistics on prisoners of war as linked open data."""
+    ctx.obj = Settings.from_env()
+
+
+def _report_data_error(exc: DataError) -> None:
+    click.echo(f"powgraph: {len(exc.problems)} problem(s) in data/:", err=True)
+    for problem in exc.problems:
+        click.echo(f"  {problem}", err=True)
+
+
+@main.command("build")
+@click.pass_obj
+def build_command(settings: Settings) -> None:
+    """Convert data/, validate it, and write build/current (only if it conforms)."""
+    try:
+        result = build(settings)
+    except DataError as exc:
+        _report_data_error(exc)
+        sys.exit(EXIT_ERROR)
+    except ValidationFailed as exc:
+        click.echo(str(exc), err=True)
+        click.echo("powgraph: the graph violates the shapes; build/ left unchanged", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    click.echo(
+        f"built {result.directory}: {result.triples} triples, {result.observations} "
+        f"observations, {result.claims} claims, sha256 {result.digest[:16]}, "
+        f"{result.seconds:.2f} s"
+    )
+
+
+@main.command("validate")
+@click.pass_obj
+def validate_command(settings: Settings) -> None:
+    """Convert and validate data/ against shapes/ without writing anything."""
+    try:
+        checked = check(settings)
+    except DataError as exc:
+        _report_data_error(exc)
+        sys.exit(EXIT_ERROR)
+    click.echo(checked.report.text)
+    sys.exit(EXIT_OK if checked.report.conforms else EXIT_VIOLATIONS)

@@ -1,0 +1,388 @@
+"""Records -> RDF. Pure and deterministic: no blank nodes, every URI built from keys, so the same
+data gives the same triples (and, sorted, the same N-Triples bytes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, TIME, XSD
+
+from powgraph.load import Claim, Data, Figure, Period, Quote, Source, SourceFile, Variable
+from powgraph.namespaces import (
+    CC_BY_4,
+    OA,
+    POW,
+    SCHEMA,
+    SDMX_ATTRIBUTE,
+    SDMX_CODE,
+    SDMX_MEASURE,
+    UNIT,
+    WD,
+)
+from powgraph.qualifiers import Approximation, Bound, Unit
+
+PREFIXES = {
+    "pow": POW._NS,
+    "qb": QB,
+    "sdmx-measure": SDMX_MEASURE,
+    "sdmx-attribute": SDMX_ATTRIBUTE,
+    "sdmx-code": SDMX_CODE,
+    "oa": OA,
+    "prov": PROV,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "dcat": DCAT,
+    "schema": SCHEMA,
+    "time": TIME,
+    "unit": UNIT,
+    "wd": WD,
+    "owl": OWL,
+    "rdfs": RDFS,
+    "xsd": XSD,
+}
+
+UNITS = {
+    Unit.COUNT: (UNIT.NUM, "number"),
+    Unit.PERCENT: (UNIT.PERCENT, "percent"),
+    Unit.PER_WEEK: (UNIT["PER-WK"], "per week"),
+    Unit.YEARS: (UNIT.YR, "year"),
+}
+BOUNDS = {
+    Bound.POINT: POW.boundPoint,
+    Bound.APPROXIMATE: POW.boundApproximate,
+    Bound.LOWER_EXCLUSIVE: POW.boundLowerExclusive,
+    Bound.LOWER_INCLUSIVE: POW.boundLowerInclusive,
+    Bound.UPPER_EXCLUSIVE: POW.boundUpperExclusive,
+    Bound.UPPER_INCLUSIVE: POW.boundUpperInclusive,
+    Bound.RANGE: POW.boundRange,
+    Bound.MAGNITUDE: POW.boundMagnitude,
+}
+APPROXIMATIONS = {
+    Approximation.EXACT: POW.exact,
+    Approximation.APPROXIMATE: POW.approximate,
+    Approximation.NEAR: POW.near,
+    Approximation.VAGUE: POW.vague,
+}
+MEASURED_PROPERTIES = {"count": POW.count, "age": POW.age, "nationality": SCHEMA.nationality}
+STAT_TYPES = {
+    "measured-value": POW.measuredValue,
+    "mean-value": POW.meanValue,
+    "distinct-count": POW.distinctCount,
+    "range-of-values": POW.rangeOfValues,
+}
+CLAIM_CLASSES = {
+    "comparison": POW.ComparisonClaim,
+    "trend": POW.TrendClaim,
+    "ranking": POW.RankingClaim,
+    "qualitative": POW.QualitativeClaim,
+}
+RELATIONS = {"greater-than": POW.greaterThan, "less-than": POW.lessThan}
+TRENDS = {"increasing": POW.increasing, "decreasing": POW.decreasing}
+PLACE_CLASSES = {
+    "country": SCHEMA.Country,
+    "region": SCHEMA.AdministrativeArea,
+    "district": SCHEMA.AdministrativeArea,
+}
+STRUCTURE = "figures"
+# Data Cube components of the one shared DSD: (property, kind, required).
+COMPONENTS = (
+    (POW.statisticalVariable, QB.dimension, True),
+    (POW.referencePeriod, QB.dimension, True),
+    (SDMX_MEASURE.obsValue, QB.measure, False),
+    (SDMX_ATTRIBUTE.unitMeasure, QB.attribute, True),
+    (POW.printedValue, QB.attribute, True),
+    (POW.boundKind, QB.attribute, True),
+    (POW.approximation, QB.attribute, True),
+    (POW.minValue, QB.attribute, False),
+    (POW.maxValue, QB.attribute, False),
+    (POW.minInclusive, QB.attribute, False),
+    (POW.maxInclusive, QB.attribute, False),
+    (POW.hedge, QB.attribute, False),
+    (SDMX_ATTRIBUTE.obsStatus, QB.attribute, False),
+    (POW.periodEndInferred, QB.attribute, False),
+    (POW.smallCount, QB.attribute, False),
+)
+
+
+class Ids:
+    """Mints ``{base}id/{kind}/{key}`` URIs; keys are slugs, so nothing needs escaping."""
+
+    def __init__(self, base_iri: str) -> None:
+        self.base = base_iri
+
+    def __call__(self, kind: str, *keys: str) -> URIRef:
+        return URIRef(f"{self.base}id/{kind}/{'/'.join(keys)}")
+
+
+def _number(value: Decimal, unit: Unit | None = None) -> Literal:
+    """Counts are integers; everything else an xsd:decimal in its plain printed form."""
+    if unit is Unit.COUNT and value == value.to_integral_value():
+        return Literal(int(value), datatype=XSD.integer)
+    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
+
+
+def _date(value: dt.date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+class _Builder:
+    def __init__(self, base_iri: str) -> None:
+        self.g = Graph(bind_namespaces="none")
+        for prefix, ns in PREFIXES.items():
+            self.g.bind(prefix, ns)
+        self.id = Ids(base_iri)
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
+        if o is not None:
+            self.g.add((s, p, o))
+
+    def label(self, s: URIRef, text: str, concept: bool = False) -> None:
+        self.add(s, RDFS.label, Literal(text, lang="en"))
+        if concept:
+            self.add(s, SKOS.prefLabel, Literal(text, lang="en"))
+
+    def alt_labels(self, s: URIRef, labels: tuple[str, ...]) -> None:
+        for text in labels:
+            self.add(s, SKOS.altLabel, Literal(text, lang="en"))
+
+    def period(self, period: Period) -> URIRef:
+        """An instant for a stock at a date, otherwise a time:ProperInterval between two."""
+        if period.is_instant:
+            return self._instant(period.end)
+        node = self.id("period", period.key)
+        self.add(node, RDF.type, TIME.ProperInterval)
+        self.label(node, f"{period.begin.isoformat()} – {period.end.isoformat()}")
+        self.add(node, TIME.hasBeginning, self._instant(period.begin))
+        self.add(node, TIME.hasEnd, self._instant(period.end))
+        return node
+
+    def _instant(self, day: dt.date) -> URIRef:
+        node = self.id("date", day.isoformat())
+        self.add(node, RDF.type, TIME.Instant)
+        self.label(node, day.isoformat())
+        self.add(node, TIME.inXSDDate, _date(day))
+        return node
+
+    def quote(self, sf: SourceFile, kind: str, key: str, quote: Quote) -> URIRef:
+        node = self.id("quote", sf.source.key, kind, key)
+        selector = self.id("selector", sf.source.key, kind, key)
+        self.add(node, RDF.type, OA.SpecificResource)
+        self.add(node, OA.hasSource, self.id("source", sf.source.key))
+        self.add(node, OA.hasSelector, selector)
+        self.add(selector, RDF.type, OA.TextQuoteSelector)
+        self.add(selector, OA.exact, Literal(quote.exact))
+        self.add(selector, OA.prefix, Literal(quote.prefix))
+        self.add(selector, OA.suffix, Literal(quote.suffix))
+        return node
+
+
+def convert(data: Data, base_iri: str) -> Graph:
+    """The whole published graph: vocabulary data, variables, one dataset per source."""
+    b = _Builder(base_iri)
+    _structure(b)
+    _units(b)
+    for o in data.organizations:
+        node = b.id("organization", o.key)
+        b.add(node, RDF.type, PROV.Organization)
+        b.add(node, RDF.type, SCHEMA.Organization)
+        b.label(node, o.label)
+        b.alt_labels(node, o.alt_labels)
+        b.add(node, DCTERMS.description, Literal(o.definition, lang="en"))
+    for p in data.places:
+        node = b.id("place", p.key)
+        b.add(node, RDF.type, PLACE_CLASSES[p.kind])
+        b.add(node, RDF.type, SCHEMA.Place)
+        b.label(node, p.label)
+        b.alt_labels(node, p.alt_labels)
+        if p.within:
+            b.add(node, SCHEMA.containedInPlace, b.id("place", p.within))
+        if p.wikidata:
+            b.add(node, OWL.sameAs, WD[p.wikidata])
+        if p.iso3166_2:
+            b.add(node, DCTERMS.identifier, Literal(p.iso3166_2))
+    for e in data.events:
+        node = b.id("event", e.key)
+        b.add(node, RDF.type, SCHEMA.Event)
+        b.label(node, e.label)
+        b.alt_labels(node, e.alt_labels)
+        b.add(node, SCHEMA.startDate, _date(e.begin))
+        if e.wikidata:
+            b.add(node, OWL.sameAs, WD[e.wikidata])
+    for pop in data.populations:
+        node = b.id("population", pop.key)
+        b.add(node, RDF.type, POW.Population)
+        b.add(node, RDF.type, RDFS.Class)
+        b.label(node, pop.label, concept=True)
+        b.add(node, SKOS.definition, Literal(pop.definition, lang="en"))
+    for scheme in data.schemes:
+        scheme_node = b.id("scheme", scheme.key)
+        b.add(scheme_node, RDF.type, SKOS.ConceptScheme)
+        b.label(scheme_node, scheme.label)
+        for c in scheme.concepts:
+            node = b.id("concept", scheme.key, c.key)
+            b.add(node, RDF.type, SKOS.Concept)
+            b.label(node, c.label, concept=True)
+            b.add(node, SKOS.inScheme, scheme_node)
+            b.add(node, SKOS.topConceptOf, scheme_node)
+    for bd in data.breakdowns:
+        node = b.id("breakdown", bd.key)
+        b.add(node, RDF.type, POW.Breakdown)
+        b.label(node, bd.label)
+        b.add(node, POW.exhaustive, Literal(bd.exhaustive))
+    for v in data.variables:
+        _variable(b, v)
+    labels = {v.key: v.label for v in data.variables}
+    for sf in data.sources:
+        _source(b, sf, labels)
+    return b.g
+
+
+def text_graph(data: Data, base_iri: str) -> Graph:
+    """The stored source texts, for validating quotes only; never published (copyright)."""
+    ids, g = Ids(base_iri), Graph()
+    for sf in data.sources:
+        g.add((ids("source", sf.source.key), SCHEMA.text, Literal(sf.source.text)))
+    return g
+
+
+def _structure(b: _Builder) -> None:
+    dsd = b.id("structure", STRUCTURE)
+    b.add(dsd, RDF.type, QB.DataStructureDefinition)
+    b.label(dsd, "Published figures on prisoners of war")
+    for order, (prop, kind, required) in enumerate(COMPONENTS, start=1):
+        spec = b.id("structure", STRUCTURE, prop.split("#")[-1])
+        b.add(dsd, QB.component, spec)
+        b.add(spec, RDF.type, QB.ComponentSpecification)
+        b.add(spec, kind, prop)
+        b.add(spec, QB.order, Literal(order))
+        if kind == QB.attribute:
+            b.add(spec, QB.componentRequired, Literal(required))
+
+
+def _units(b: _Builder) -> None:
+    for node, label in UNITS.values():
+        b.label(node, label)
+
+
+def _variable(b: _Builder, v: Variable) -> None:
+    node = b.id("variable", v.key)
+    b.add(node, RDF.type, SCHEMA.StatisticalVariable)
+    b.add(node, RDF.type, SKOS.Concept)
+    b.label(node, v.label, concept=True)
+    b.add(node, SKOS.definition, Literal(v.definition, lang="en"))
+    b.add(node, SCHEMA.populationType, b.id("population", v.population))
+    b.add(node, SCHEMA.measuredProperty, MEASURED_PROPERTIES[v.measured_property])
+    b.add(node, SCHEMA.statType, STAT_TYPES[v.stat_type])
+    for c in v.constraints:
+        b.add(node, POW.constraint, b.id("concept", *c.split("/")))
+    if v.part_of:
+        b.add(node, POW.partOf, b.id("variable", v.part_of))
+    if v.denominator:
+        b.add(node, SCHEMA.measurementDenominator, b.id("variable", v.denominator))
+    if v.breakdown:
+        b.add(b.id("breakdown", v.breakdown), SKOS.member, node)
+
+
+def _source(b: _Builder, sf: SourceFile, variable_labels: dict[str, str]) -> None:
+    s: Source = sf.source
+    doc, dataset = b.id("source", s.key), b.id("dataset", s.key)
+    b.add(doc, RDF.type, SCHEMA.CreativeWork)
+    b.add(doc, RDF.type, PROV.Entity)
+    b.add(doc, DCTERMS.title, Literal(s.title, lang=s.language))
+    if s.title_supplied:
+        b.add(doc, SKOS.editorialNote, Literal("The title is supplied by powgraph.", lang="en"))
+    b.add(doc, DCTERMS.issued, _date(s.issued))
+    b.add(doc, DCTERMS.language, Literal(s.language))
+    if s.url:
+        b.add(doc, DCTERMS.source, URIRef(s.url))
+    if s.publisher:
+        b.add(doc, DCTERMS.publisher, Literal(s.publisher))
+    if s.note:
+        b.add(doc, SKOS.note, Literal(s.note, lang="en"))
+    b.add(dataset, RDF.type, QB.DataSet)
+    b.add(dataset, RDF.type, DCAT.Dataset)
+    b.add(dataset, QB.structure, b.id("structure", STRUCTURE))
+    b.add(dataset, DCTERMS.title, Literal(f"Figures and claims from: {s.title}", lang="en"))
+    b.add(dataset, PROV.wasDerivedFrom, doc)
+    b.add(dataset, DCTERMS.license, CC_BY_4)
+    b.add(dataset, DCTERMS.issued, _date(s.issued))
+    if s.about:
+        b.add(dataset, DCTERMS.subject, b.id("event", s.about))
+    originator = b.id("organization", s.originator)
+    b.add(dataset, PROV.wasAttributedTo, originator)
+    for fig in sf.figures:
+        _figure(b, sf, fig, dataset, originator)
+        b.label(
+            b.id("observation", s.key, fig.key), f"{fig.printed}: {variable_labels[fig.variable]}"
+        )
+    for claim in sf.claims:
+        _claim(b, sf, claim, dataset, originator)
+
+
+def _figure(b: _Builder, sf: SourceFile, f: Figure, dataset: URIRef, origin: URIRef) -> None:
+    node = b.id("observation", sf.source.key, f.key)
+    b.add(node, RDF.type, QB.Observation)
+    b.add(node, QB.dataSet, dataset)
+    b.add(node, POW.statisticalVariable, b.id("variable", f.variable))
+    b.add(node, POW.referencePeriod, b.period(f.period))
+    if len(f.values) == 1:
+        b.add(node, SDMX_MEASURE.obsValue, _number(f.values[0], f.unit))
+    b.add(node, SDMX_ATTRIBUTE.unitMeasure, UNITS[f.unit][0])
+    b.add(node, POW.printedValue, Literal(f.printed))
+    b.add(node, POW.boundKind, BOUNDS[f.bound])
+    b.add(node, POW.approximation, APPROXIMATIONS[f.approximation])
+    if f.approximation is Approximation.APPROXIMATE:
+        b.add(node, SDMX_ATTRIBUTE.obsStatus, SDMX_CODE["obsStatus-E"])
+    if f.interval.min is not None:
+        b.add(node, POW.minValue, _number(f.interval.min))
+        b.add(node, POW.minInclusive, Literal(f.interval.min_inclusive))
+    if f.interval.max is not None:
+        b.add(node, POW.maxValue, _number(f.interval.max))
+        b.add(node, POW.maxInclusive, Literal(f.interval.max_inclusive))
+    if f.hedge:
+        b.add(node, POW.hedge, Literal(f.hedge))
+    if f.end_inferred:
+        b.add(node, POW.periodEndInferred, Literal(True))
+    if f.small_count:
+        b.add(node, POW.smallCount, Literal(True))
+    if f.ambiguity:
+        b.add(node, POW.ambiguity, Literal(f.ambiguity, lang="en"))
+    b.add(node, PROV.wasDerivedFrom, b.quote(sf, "observation", f.key, f.quote))
+    b.add(node, PROV.wasAttributedTo, origin)
+
+
+def _claim(b: _Builder, sf: SourceFile, c: Claim, dataset: URIRef, origin: URIRef) -> None:
+    node = b.id("claim", sf.source.key, c.key)
+    b.add(node, RDF.type, CLAIM_CLASSES[c.kind])
+    b.add(node, DCTERMS.isPartOf, dataset)
+    b.label(node, c.label)
+    if c.hedge:
+        b.add(node, POW.hedge, Literal(c.hedge))
+    if c.ambiguity:
+        b.add(node, POW.ambiguity, Literal(c.ambiguity, lang="en"))
+    if c.end_inferred:
+        b.add(node, POW.periodEndInferred, Literal(True))
+    if c.variable:
+        b.add(node, POW.statisticalVariable, b.id("variable", c.variable))
+    if c.period:
+        b.add(node, POW.referencePeriod, b.period(c.period))
+    if c.trend:
+        b.add(node, POW.trend, TRENDS[c.trend])
+    if c.relation:
+        b.add(node, POW.relation, RELATIONS[c.relation])
+    if c.left_variable:
+        b.add(node, POW.leftVariable, b.id("variable", c.left_variable))
+    if c.right_variable:
+        b.add(node, POW.rightVariable, b.id("variable", c.right_variable))
+    for period in c.left_periods:
+        b.add(node, POW.leftPeriod, b.period(period))
+    for period in c.right_periods:
+        b.add(node, POW.rightPeriod, b.period(period))
+    for area in c.areas:
+        b.add(node, POW.rankedArea, b.id("place", area))
+    for subject in c.subjects:
+        b.add(node, DCTERMS.subject, b.id("place", subject))
+    b.add(node, PROV.wasDerivedFrom, b.quote(sf, "claim", c.key, c.quote))
+    b.add(node, PROV.wasAttributedTo, origin)

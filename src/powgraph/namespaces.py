@@ -1,0 +1,84 @@
+"""Vocabulary namespaces. ``POW`` lists our ontology's terms; a test keeps it in sync with
+ontology/pow.ttl, and ``_fail`` makes a typo an error instead of a new IRI."""
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+SDMX_CODE = Namespace("http://purl.org/linked-data/sdmx/2009/code#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+UNIT = Namespace("http://qudt.org/vocab/unit/")
+SCHEMA = Namespace("https://schema.org/")  # rdflib's SDO lacks StatisticalVariable
+WD = Namespace("http://www.wikidata.org/entity/")
+CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
+ONTOLOGY_IRI = URIRef("https://w3id.org/powgraph/def")
+
+
+class POW(DefinedNamespace):
+    """https://w3id.org/powgraph/def# — see ontology/pow.ttl for each term's definition."""
+
+    _NS = Namespace("https://w3id.org/powgraph/def#")
+    _fail = True
+
+    # classes
+    Claim: URIRef
+    ComparisonClaim: URIRef
+    TrendClaim: URIRef
+    RankingClaim: URIRef
+    QualitativeClaim: URIRef
+    Breakdown: URIRef
+    Population: URIRef
+    # observation components
+    statisticalVariable: URIRef
+    referencePeriod: URIRef
+    printedValue: URIRef
+    hedge: URIRef
+    boundKind: URIRef
+    approximation: URIRef
+    minValue: URIRef
+    maxValue: URIRef
+    minInclusive: URIRef
+    maxInclusive: URIRef
+    periodEndInferred: URIRef
+    smallCount: URIRef
+    ambiguity: URIRef
+    # statistical variables
+    constraint: URIRef
+    partOf: URIRef
+    exhaustive: URIRef
+    count: URIRef
+    age: URIRef
+    measuredValue: URIRef
+    meanValue: URIRef
+    distinctCount: URIRef
+    rangeOfValues: URIRef
+    # claims
+    relation: URIRef
+    leftVariable: URIRef
+    rightVariable: URIRef
+    leftPeriod: URIRef
+    rightPeriod: URIRef
+    trend: URIRef
+    rankedArea: URIRef
+    # code lists
+    BoundKinds: URIRef
+    boundPoint: URIRef
+    boundApproximate: URIRef
+    boundLowerExclusive: URIRef
+    boundLowerInclusive: URIRef
+    boundUpperExclusive: URIRef
+    boundUpperInclusive: URIRef
+    boundRange: URIRef
+    boundMagnitude: URIRef
+    Approximations: URIRef
+    exact: URIRef
+    approximate: URIRef
+    near: URIRef
+    vague: URIRef
+    Relations: URIRef
+    greaterThan: URIRef
+    lessThan: URIRef
+    Trends: URIRef
+    increasing: URIRef
+    decreasing: URIRef

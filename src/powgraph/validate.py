@@ -1,0 +1,53 @@
+"""pyshacl over the converted graph. The result is data (a Report), not an exception: the CLI
+maps it to exit codes, the build refuses to write when it does not conform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph
+from rdflib.namespace import SH
+
+
+@dataclass(frozen=True)
+class Report:
+    conforms: bool
+    graph: Graph
+    text: str
+
+    @property
+    def violations(self) -> int:
+        return sum(1 for _ in self.graph.subjects(SH.resultSeverity, SH.Violation))
+
+    def shapes_violated(self) -> set[str]:
+        """Source shapes of the violations, as IRIs (blank-node shapes are reported by path)."""
+        out = set()
+        for result in self.graph.subjects(SH.resultSeverity, SH.Violation):
+            shape = self.graph.value(result, SH.sourceShape)
+            out.add(str(shape))
+        return out
+
+
+def read_graphs(paths: list[Path]) -> Graph:
+    g = Graph()
+    for path in sorted(paths):
+        g.parse(path, format="turtle")
+    return g
+
+
+def validate(data: Graph, shapes: Graph, ontology: Graph, extra: Graph | None = None) -> Report:
+    """Validate ``data`` (plus validation-only ``extra`` facts such as source texts)."""
+    target = data if extra is None else data + extra
+    conforms, results, text = shacl_validate(
+        target,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        allow_warnings=True,
+        advanced=True,
+    )
+    if not isinstance(results, Graph):  # pyshacl reports a broken shapes graph this way
+        raise RuntimeError(f"SHACL validation could not run: {text}")
+    return Report(bool(conforms), results, str(text))
