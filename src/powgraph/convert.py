@@ -117,10 +117,12 @@ class Ids:
 
 
 def _number(value: Decimal, unit: Unit | None = None) -> Literal:
-    """Counts are integers; everything else an xsd:decimal in its plain printed form."""
+    """Counts are integers; everything else an xsd:decimal in canonical form ("83.0", "1.4"),
+    which is also how Turtle writes it back, so goldens compare term by term."""
     if unit is Unit.COUNT and value == value.to_integral_value():
         return Literal(int(value), datatype=XSD.integer)
-    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
+    text = format(value.normalize(), "f")
+    return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)
 
 
 def _date(value: dt.date) -> Literal:

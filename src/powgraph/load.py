@@ -217,16 +217,25 @@ class Data:
 
 
 class _Row(dict[str, Any]):
+    """A mapping that remembers the line of each of its fields."""
+
     line: int = 0
+    lines: dict[str, int]
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    """Safe YAML that keeps dates as text, so a bad date is our field error, not a crash."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
 
 def _construct_row(loader: _LineLoader, node: yaml.MappingNode) -> _Row:
     row = _Row(loader.construct_mapping(node, deep=True))  # type: ignore[arg-type]
     row.line = node.start_mark.line + 1
+    row.lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
     return row
 
 
@@ -246,7 +255,8 @@ class _Fields:
 
     def fail(self, field: str, message: str) -> None:
         self.ok = False
-        self.problems.append(Problem(self.file, self.row, field, message, self.line))
+        line = getattr(self.data, "lines", {}).get(field, self.line)
+        self.problems.append(Problem(self.file, self.row, field, message, line))
 
     def only(self, *allowed: str) -> None:
         for name in sorted(set(self.data) - set(allowed)):
@@ -316,10 +326,11 @@ class _Fields:
         return self._as_date(name, value)
 
     def _as_date(self, name: str, value: Any) -> dt.date | None:
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
-        self.fail(name, f"expected a date YYYY-MM-DD, got {value!r}")
-        return None
+        try:
+            return _date(value)
+        except ValueError as exc:
+            self.fail(name, str(exc))
+            return None
 
     def enum(self, name: str, kind: type[E]) -> E | None:
         value = self.text(name)
@@ -393,17 +404,20 @@ def _period(spec: dict[str, Any]) -> Period:
         year = int(spec["year"])
         return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
     if "month" in spec:
-        year, month = (int(p) for p in str(spec["month"]).split("-"))
-        first = dt.date(year, month, 1)
+        first = _date(f"{spec['month']}-01")
+        year, month = first.year, first.month
         following = dt.date(year + month // 12, month % 12 + 1, 1)
         return Period(first, following - dt.timedelta(days=1))
     return Period(_date(spec["begin"]), _date(spec["end"]))
 
 
 def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    raise ValueError(f"{value!r} is not a date YYYY-MM-DD")
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
 
 
 def _is_key(value: str) -> bool:

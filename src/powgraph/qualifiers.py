@@ -48,6 +48,7 @@ _WORDS = {
 }
 _WORD = re.compile(r"\b(" + "|".join(_WORDS) + r"|half)\b", re.IGNORECASE)
 HUNDRED = Decimal(100)
+ZERO = Decimal(0)  # every unit here counts or measures something non-negative
 
 
 @dataclass(frozen=True)
@@ -114,13 +115,13 @@ def implied_interval(
     if bound is Bound.POINT:
         if unit is Unit.COUNT:
             return Interval(v, True, v, True)
-        return Interval(v - u / 2, True, v + u / 2, True)
+        return Interval(max(v - u / 2, ZERO), True, _capped(v + u / 2, cap), True)
     if bound is Bound.APPROXIMATE:
-        return Interval(max(v - u, Decimal(0)), True, _capped(v + u, cap), True)
+        return Interval(max(v - u, ZERO), True, _capped(v + u, cap), True)
     if bound in (Bound.LOWER_EXCLUSIVE, Bound.LOWER_INCLUSIVE):
         upper = _capped(v + u, cap) if near else cap
         return Interval(v, bound is Bound.LOWER_INCLUSIVE, upper, True)
-    low = max(v - u, Decimal(0)) if near else Decimal(0)
+    low = max(v - u, ZERO) if near else ZERO
     return Interval(low, True, v, bound is Bound.UPPER_INCLUSIVE)
 
 

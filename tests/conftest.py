@@ -1,0 +1,61 @@
+"""Shared fixtures: the real data and graph (built once), and the small 'mini' fixture that the
+golden and negative-shape tests use."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from powgraph.build import Checked, check, shapes_and_ontology
+from powgraph.config import Settings
+from powgraph.convert import convert
+from powgraph.load import Data, load_data
+from tests.helpers import MINI_BASE, MINI_DATA
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+def real_data(settings: Settings) -> Data:
+    return load_data(settings.data_dir)
+
+
+@pytest.fixture(scope="session")
+def real_checked(settings: Settings) -> Checked:
+    return check(settings)
+
+
+@pytest.fixture(scope="session")
+def real_graph(real_checked: Checked) -> Graph:
+    return real_checked.graph
+
+
+@pytest.fixture(scope="session")
+def shapes(settings: Settings) -> tuple[Graph, Graph]:
+    return shapes_and_ontology(settings)
+
+
+@pytest.fixture(scope="session")
+def mini_data() -> Data:
+    return load_data(MINI_DATA)
+
+
+@pytest.fixture()
+def mini_graph(mini_data: Data) -> Graph:
+    return convert(mini_data, MINI_BASE)
+
+
+@pytest.fixture()
+def mini_settings(tmp_path: Path, settings: Settings) -> Iterator[Settings]:
+    """A writable copy of the mini data, with its own build folder."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI_DATA, data)
+    yield replace(settings, base_iri=MINI_BASE, data_dir=data, build_dir=tmp_path / "build")

@@ -1,0 +1,87 @@
+"""The build: deterministic bytes, a golden mini graph, nothing written when the data is bad,
+and the previous build kept intact."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import to_isomorphic
+
+from powgraph.build import CURRENT, GRAPH_FILE, build, sorted_ntriples
+from powgraph.config import Settings
+from powgraph.convert import convert
+from powgraph.errors import DataError, ValidationFailed
+from powgraph.load import Data, load_data
+from tests.helpers import FIXTURES, MINI_BASE
+
+
+def test_mini_graph_matches_golden(mini_graph: Graph) -> None:
+    golden = Graph().parse(FIXTURES / "mini" / "expected.ttl")
+    assert to_isomorphic(mini_graph) == to_isomorphic(golden)
+
+
+def test_conversion_is_byte_identical(settings: Settings, real_data: Data) -> None:
+    first = sorted_ntriples(convert(real_data, settings.base_iri))
+    second = sorted_ntriples(convert(load_data(settings.data_dir), settings.base_iri))
+    assert first == second
+    assert b"_:" not in first  # no blank nodes: every node is citable by URI
+
+
+def test_sorted_ntriples_are_sorted_and_reparse(real_graph: Graph) -> None:
+    nt = sorted_ntriples(real_graph)
+    lines = nt.splitlines()
+    assert lines == sorted(lines) and len(lines) == len(real_graph)
+    assert to_isomorphic(Graph().parse(data=nt, format="nt")) == to_isomorphic(real_graph)
+
+
+def test_build_twice_gives_the_same_digest(mini_settings: Settings) -> None:
+    first, second = build(mini_settings), build(mini_settings)
+    assert first.digest == second.digest
+    current = mini_settings.build_dir / CURRENT
+    assert (current / GRAPH_FILE).read_bytes().count(b"\n") == first.triples
+
+
+def _break(settings: Settings, old: str, new: str) -> None:
+    path = settings.data_dir / "sources" / "mini.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def _snapshot(build_dir: Path) -> dict[str, bytes]:
+    current = build_dir / CURRENT
+    return {p.name: p.read_bytes() for p in sorted(current.iterdir())} | {
+        "->": os.readlink(current).encode()
+    }
+
+
+def test_data_error_leaves_previous_build(mini_settings: Settings) -> None:
+    build(mini_settings)
+    before = _snapshot(mini_settings.build_dir)
+    _break(mini_settings, "value: 1000", "value: 999")
+    with pytest.raises(DataError):
+        build(mini_settings)
+    assert _snapshot(mini_settings.build_dir) == before
+
+
+def test_shape_violation_leaves_previous_build(mini_settings: Settings) -> None:
+    build(mini_settings)
+    before = _snapshot(mini_settings.build_dir)
+    # passes the loader (explicit max) but breaks the part-whole shape: 2 <= held <= 700
+    _break(
+        mini_settings,
+        "    small_count: true\n",
+        "    small_count: true\n    min: 701\n    max: 800\n",
+    )
+    with pytest.raises(ValidationFailed, match="PartWhole|part exceeds"):
+        build(mini_settings)
+    assert _snapshot(mini_settings.build_dir) == before
+    assert not list(mini_settings.build_dir.glob(".partial-*"))
+
+
+def test_base_iri_is_configurable(mini_data: Data) -> None:
+    g = convert(mini_data, "https://data.example.net/pow/")
+    ours = {str(s) for s in g.subjects() if "example" in str(s)}
+    assert ours and all(s.startswith("https://data.example.net/pow/id/") for s in ours)
+    assert not any(MINI_BASE in str(t) for triple in g for t in triple)

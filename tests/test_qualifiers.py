@@ -1,0 +1,120 @@
+"""The rounding policy of data/README.md, as a table, plus properties over typed numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from powgraph.qualifiers import Approximation, Bound, Interval, Unit, implied_interval, numerals
+
+A = Approximation
+POLICY = [
+    # printed, unit, bound, approximation -> interval
+    ("83%", Unit.PERCENT, Bound.POINT, A.EXACT, Interval(D("82.5"), True, D("83.5"), True)),
+    ("100%", Unit.PERCENT, Bound.POINT, A.EXACT, Interval(D("99.5"), True, D(100), True)),
+    ("0%", Unit.PERCENT, Bound.POINT, A.EXACT, Interval(D(0), True, D("0.5"), True)),
+    ("1.4%", Unit.PERCENT, Bound.POINT, A.EXACT, Interval(D("1.35"), True, D("1.45"), True)),
+    ("350", Unit.PER_WEEK, Bound.POINT, A.EXACT, Interval(D("349.5"), True, D("350.5"), True)),
+    ("Four", Unit.COUNT, Bound.POINT, A.EXACT, Interval(D(4), True, D(4), True)),
+    (
+        "about 76%",
+        Unit.PERCENT,
+        Bound.APPROXIMATE,
+        A.APPROXIMATE,
+        Interval(D(75), True, D(77), True),
+    ),
+    (
+        "about 600",
+        Unit.COUNT,
+        Bound.APPROXIMATE,
+        A.APPROXIMATE,
+        Interval(D(500), True, D(700), True),
+    ),
+    (
+        "more than 10,000",
+        Unit.COUNT,
+        Bound.LOWER_EXCLUSIVE,
+        A.EXACT,
+        Interval(D(10000), False, None, True),
+    ),
+    (
+        "just over 6,000",
+        Unit.COUNT,
+        Bound.LOWER_EXCLUSIVE,
+        A.NEAR,
+        Interval(D(6000), False, D(7000), True),
+    ),
+    (
+        "just over 6 000",
+        Unit.COUNT,
+        Bound.LOWER_EXCLUSIVE,
+        A.NEAR,
+        Interval(D(6000), False, D(7000), True),
+    ),
+    (
+        "at least 237",
+        Unit.COUNT,
+        Bound.LOWER_INCLUSIVE,
+        A.EXACT,
+        Interval(D(237), True, None, True),
+    ),
+    (
+        "more than half",
+        Unit.PERCENT,
+        Bound.LOWER_EXCLUSIVE,
+        A.VAGUE,
+        Interval(D(50), False, D(100), True),
+    ),
+    ("almost 3%", Unit.PERCENT, Bound.UPPER_EXCLUSIVE, A.NEAR, Interval(D(2), True, D(3), False)),
+    ("up to 40", Unit.COUNT, Bound.UPPER_INCLUSIVE, A.EXACT, Interval(D(0), True, D(40), True)),
+    ("from 60 to 90", Unit.PER_WEEK, Bound.RANGE, A.EXACT, Interval(D(60), True, D(90), True)),
+    ("2–3", Unit.PER_WEEK, Bound.RANGE, A.EXACT, Interval(D(2), True, D(3), True)),
+    ("thousands", Unit.COUNT, Bound.MAGNITUDE, A.VAGUE, Interval(None, True, None, True)),
+]
+
+
+@pytest.mark.parametrize(("printed", "unit", "bound", "approx", "expected"), POLICY)
+def test_policy(printed: str, unit: Unit, bound: Bound, approx: A, expected: Interval) -> None:
+    assert implied_interval(unit, bound, approx, numerals(printed, unit)) == expected
+
+
+@pytest.mark.parametrize(
+    ("printed", "unit", "values"),
+    [
+        ("more than 10,000", Unit.COUNT, [10000]),
+        ("2–3", Unit.COUNT, [2, 3]),
+        ("from 18 to 65", Unit.YEARS, [18, 65]),
+        ("1.4%", Unit.PERCENT, [D("1.4")]),
+        ("Almost half", Unit.PERCENT, [50]),
+        ("half", Unit.COUNT, []),  # "half" is a share, never a count
+        ("Four", Unit.COUNT, [4]),
+        ("40 countries", Unit.COUNT, [40]),
+        ("hundreds", Unit.COUNT, []),
+    ],
+)
+def test_numerals(printed: str, unit: Unit, values: list[D]) -> None:
+    assert [n.value for n in numerals(printed, unit)] == values
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_grouped_digits_parse_back(n: int) -> None:
+    for sep in (",", " ", "\u00a0", ""):
+        printed = f"more than {n:,}".replace(",", sep)
+        assert [x.value for x in numerals(printed, Unit.COUNT)] == [n]
+
+
+@given(
+    st.decimals(min_value=0, max_value=100, places=1, allow_nan=False),
+    st.sampled_from([b for b in Bound if b not in (Bound.RANGE, Bound.MAGNITUDE)]),
+    st.sampled_from(list(Approximation)),
+)
+def test_percent_intervals_are_ordered_and_capped(value: D, bound: Bound, approx: A) -> None:
+    printed = f"{value}%"
+    interval = implied_interval(Unit.PERCENT, bound, approx, numerals(printed, Unit.PERCENT))
+    assert interval.min is not None and interval.min >= 0
+    assert interval.max is None or interval.min <= interval.max <= 100
+    if bound in (Bound.POINT, Bound.APPROXIMATE):
+        assert interval.max is not None and interval.min <= value <= interval.max

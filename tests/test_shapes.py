@@ -1,0 +1,51 @@
+"""The SHACL gate: the real data conforms, and every shape rejects its negative fixture
+(tests/fixtures/negative/<Shape>[--variant].ru, a SPARQL Update that breaks the mini graph)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import RDF, SH
+
+from powgraph.build import Checked
+from powgraph.load import Data
+from tests.helpers import FIXTURES, run_shapes, violated_shapes
+
+NEGATIVE = sorted((FIXTURES / "negative").glob("*.ru"))
+
+
+def test_real_data_conforms(real_checked: Checked) -> None:
+    assert real_checked.report.conforms, real_checked.report.text
+
+
+def test_mini_fixture_conforms(
+    mini_graph: Graph, mini_data: Data, shapes: tuple[Graph, Graph]
+) -> None:
+    report = run_shapes(mini_graph, mini_data, shapes)
+    assert report.conforms, report.text
+
+
+@pytest.mark.parametrize("fixture", NEGATIVE, ids=[p.stem for p in NEGATIVE])
+def test_shape_rejects_its_negative_fixture(
+    fixture: Path, mini_graph: Graph, mini_data: Data, shapes: tuple[Graph, Graph]
+) -> None:
+    before = len(mini_graph)
+    mini_graph.update(fixture.read_text(encoding="utf-8"))
+    assert len(mini_graph) != before or "DELETE" in fixture.read_text(), "fixture changed nothing"
+    report = run_shapes(mini_graph, mini_data, shapes)
+    assert not report.conforms
+    expected = fixture.stem.split("--")[0]
+    assert expected in violated_shapes(report, shapes[0]), report.text
+
+
+def test_every_shape_has_a_negative_fixture(shapes: tuple[Graph, Graph]) -> None:
+    shapes_graph = shapes[0]
+    named = {
+        str(s).rsplit("#", 1)[-1]
+        for s in shapes_graph.subjects(RDF.type, SH.NodeShape)
+        if str(s).startswith("https://w3id.org/powgraph/shapes#")
+    }
+    covered = {p.stem.split("--")[0] for p in NEGATIVE}
+    assert named - {"AnyNode"} == covered
