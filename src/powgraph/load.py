@@ -29,6 +29,36 @@ KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 QUOTE_CONTEXT = 40  # characters of prefix and suffix kept around a quote
 E = TypeVar("E", bound=Enum)
 
+# The fields each row may have, by section; data/README.md documents every one (a test checks).
+FIELDS: dict[str, tuple[str, ...]] = {
+    "organizations": ("key", "label", "alt_labels", "definition"),
+    "places": ("key", "label", "alt_labels", "type", "within", "wikidata", "iso3166_2"),
+    "events": ("key", "label", "alt_labels", "begin", "wikidata"),
+    "populations": ("key", "label", "definition"),
+    "schemes": ("key", "label", "concepts"),
+    "breakdowns": ("key", "label", "exhaustive"),
+    "variables": (
+        "key", "label", "definition", "population", "constraints", "part_of",
+        "denominator", "breakdown", "measured_property", "stat_type",
+    ),
+    "source": (
+        "key", "title", "title_supplied", "issued", "language", "text", "originator", "about",
+        "publisher", "url", "note",
+    ),
+    "observations": (
+        "key", "variable", "period", "unit", "printed", "value", "bound", "approximation",
+        "hedge", "min", "max", "min_inclusive", "max_inclusive", "small_count", "ambiguity",
+        "quote",
+    ),
+    "claims": ("key", "type", "label", "quote", "hedge", "ambiguity"),
+}  # fmt: skip
+CLAIM_FIELDS = {
+    "comparison": ("left", "relation", "right"),
+    "trend": ("variable", "period", "trend"),
+    "ranking": ("variable", "period", "areas"),
+    "qualitative": ("subjects",),
+}
+
 
 # --------------------------------------------------------------------------------------------
 # Records
@@ -508,14 +538,14 @@ def load_data(data_dir: Path) -> Data:
 
 
 def _organization(f: _Fields) -> Organization:
-    f.only("key", "label", "alt_labels", "definition")
+    f.only(*FIELDS["organizations"])
     return Organization(
         f.key(), f.text("label") or "", f.texts("alt_labels"), f.text("definition") or ""
     )
 
 
 def _place(f: _Fields) -> Place:
-    f.only("key", "label", "alt_labels", "type", "within", "wikidata", "iso3166_2")
+    f.only(*FIELDS["places"])
     wikidata = f.text("wikidata", required=False)
     if wikidata is not None and not (wikidata.startswith("Q") and wikidata[1:].isdigit()):
         f.fail("wikidata", f"{wikidata!r} is not a Wikidata item id (Q followed by digits)")
@@ -531,7 +561,7 @@ def _place(f: _Fields) -> Place:
 
 
 def _event(f: _Fields) -> Event | None:
-    f.only("key", "label", "alt_labels", "begin", "wikidata")
+    f.only(*FIELDS["events"])
     begin = f.date("begin")
     if begin is None:
         return None
@@ -541,12 +571,12 @@ def _event(f: _Fields) -> Event | None:
 
 
 def _population(f: _Fields) -> Population:
-    f.only("key", "label", "definition")
+    f.only(*FIELDS["populations"])
     return Population(f.key(), f.text("label") or "", f.text("definition") or "")
 
 
 def _scheme(f: _Fields) -> Scheme:
-    f.only("key", "label", "concepts")
+    f.only(*FIELDS["schemes"])
     key = f.key()
     concepts = []
     for item in f.get("concepts", list, True, "a list of concepts") or ():
@@ -559,7 +589,7 @@ def _scheme(f: _Fields) -> Scheme:
 
 
 def _breakdown(f: _Fields) -> Breakdown:
-    f.only("key", "label", "exhaustive")
+    f.only(*FIELDS["breakdowns"])
     return Breakdown(f.key(), f.text("label") or "", f.flag("exhaustive"))
 
 
@@ -568,10 +598,7 @@ STAT_TYPES = ("measured-value", "mean-value", "distinct-count", "range-of-values
 
 
 def _variable(f: _Fields) -> Variable:
-    f.only(
-        "key", "label", "definition", "population", "constraints", "part_of",
-        "denominator", "breakdown", "measured_property", "stat_type",
-    )  # fmt: skip
+    f.only(*FIELDS["variables"])
     return Variable(
         f.key(),
         f.text("label") or "",
@@ -592,10 +619,7 @@ def _source_file(reader: _Reader, path: Path) -> SourceFile | None:
     if not content:
         return None
     head = _Fields(reader.problems, file, "source", content.get("source"))
-    head.only(
-        "key", "title", "title_supplied", "issued", "language", "text", "originator", "about",
-        "publisher", "url", "note",
-    )  # fmt: skip
+    head.only(*FIELDS["source"])
     text_field = head.text("text")
     text = ""
     if text_field is not None:
@@ -663,11 +687,7 @@ def _quote(f: _Fields, text: str) -> Quote | None:
 
 
 def _figure(f: _Fields, text: str) -> Figure | None:
-    f.only(
-        "key", "variable", "period", "unit", "printed", "value", "bound", "approximation",
-        "hedge", "min", "max", "min_inclusive", "max_inclusive", "small_count", "ambiguity",
-        "quote",
-    )  # fmt: skip
+    f.only(*FIELDS["observations"])
     key, variable = f.key(), f.ref("variable") or ""
     period, end_inferred = f.period("period")
     unit, bound = f.enum("unit", Unit), f.enum("bound", Bound)
@@ -733,21 +753,14 @@ def _interval(
     return Interval(low, bool(low_incl), high, bool(high_incl))
 
 
-CLAIM_KINDS = ("comparison", "trend", "ranking", "qualitative")
+CLAIM_KINDS = tuple(CLAIM_FIELDS)
 RELATIONS = ("greater-than", "less-than")
 TRENDS = ("increasing", "decreasing")
 
 
 def _claim(f: _Fields, text: str) -> Claim | None:
     kind = f.choice("type", CLAIM_KINDS)
-    common = ("key", "type", "label", "quote", "hedge", "ambiguity")
-    specific = {
-        "comparison": ("left", "relation", "right"),
-        "trend": ("variable", "period", "trend"),
-        "ranking": ("variable", "period", "areas"),
-        "qualitative": ("subjects",),
-    }.get(kind, ())
-    f.only(*common, *specific)
+    f.only(*FIELDS["claims"], *CLAIM_FIELDS.get(kind, ()))
     key, label, quote = f.key(), f.text("label") or "", _quote(f, text)
     hedge = f.text("hedge", required=False)
     if quote and hedge and hedge not in quote.exact:
