@@ -18,7 +18,8 @@ from powgraph.config import Settings
 from powgraph.convert import convert, text_graph
 from powgraph.errors import ValidationFailed
 from powgraph.load import load_data
-from powgraph.namespaces import POW
+from powgraph.namespaces import ONTOLOGY_IRI, POW
+from powgraph.store.embedded import INFO_FILE, write_store
 from powgraph.validate import Report, read_graphs, validate
 
 GRAPH_FILE = "powgraph.nt"
@@ -30,6 +31,7 @@ CURRENT = "current"
 @dataclass(frozen=True)
 class Checked:
     graph: Graph
+    ontology: Graph
     report: Report
 
 
@@ -41,6 +43,11 @@ class BuildResult:
     observations: int
     claims: int
     seconds: float
+
+
+def data_graph_iri(settings: Settings) -> str:
+    """The named graph that holds the figures in the query store (the ontology has its own)."""
+    return f"{settings.base_iri}id/graph/data"
 
 
 def sorted_ntriples(graph: Graph) -> bytes:
@@ -61,7 +68,7 @@ def check(settings: Settings) -> Checked:
     graph = convert(data, settings.base_iri)
     shapes, ontology = shapes_and_ontology(settings)
     report = validate(graph, shapes, ontology, extra=text_graph(data, settings.base_iri))
-    return Checked(graph, report)
+    return Checked(graph, ontology, report)
 
 
 def build(settings: Settings) -> BuildResult:
@@ -71,16 +78,14 @@ def build(settings: Settings) -> BuildResult:
     if not checked.report.conforms:
         raise ValidationFailed(checked.report.text)
     nt = sorted_ntriples(checked.graph)
-    digest = hashlib.sha256(nt).hexdigest()
-    target = _publish(
-        settings.build_dir,
-        f"graph-{digest[:16]}",
-        {
-            GRAPH_FILE: nt,
-            TURTLE_FILE: checked.graph.serialize(format="turtle", encoding="utf-8"),
-            REPORT_FILE: checked.report.graph.serialize(format="turtle", encoding="utf-8"),
-        },
-    )
+    graphs = {data_graph_iri(settings): nt, str(ONTOLOGY_IRI): sorted_ntriples(checked.ontology)}
+    digest = _digest(graphs)
+    files = {
+        GRAPH_FILE: nt,
+        TURTLE_FILE: checked.graph.serialize(format="turtle", encoding="utf-8"),
+        REPORT_FILE: checked.report.graph.serialize(format="turtle", encoding="utf-8"),
+    }
+    target = publish(settings.build_dir, f"graph-{digest[:16]}", files, graphs, digest)
     g = checked.graph
     return BuildResult(
         target,
@@ -92,14 +97,28 @@ def build(settings: Settings) -> BuildResult:
     )
 
 
+def _digest(graphs: dict[str, bytes]) -> str:
+    """Content hash of everything served: each graph's name and sorted N-Triples."""
+    h = hashlib.sha256()
+    for name, nt in sorted(graphs.items()):
+        h.update(name.encode() + b"\n" + hashlib.sha256(nt).digest())
+    return h.hexdigest()
+
+
 def _is_claim(g: Graph, node: object) -> bool:
     claim_classes = {POW.ComparisonClaim, POW.TrendClaim, POW.RankingClaim, POW.QualitativeClaim}
     return any(t in claim_classes for t in g.objects(node, RDF.type))  # type: ignore[arg-type]
 
 
-def _publish(build_dir: Path, name: str, files: dict[str, bytes]) -> Path:
+def publish(
+    build_dir: Path, name: str, files: dict[str, bytes], graphs: dict[str, bytes], digest: str
+) -> Path:
+    """Write files and the query store (named graphs) into build_dir/name, then point
+    ``current`` at it."""
     build_dir.mkdir(parents=True, exist_ok=True)
     final = build_dir / name
+    if final.is_dir() and not (final / INFO_FILE).is_file():  # left by an older powgraph
+        shutil.rmtree(final)
     if not final.is_dir():
         partial = build_dir / f".partial-{name}-{os.getpid()}"
         shutil.rmtree(partial, ignore_errors=True)
@@ -109,6 +128,7 @@ def _publish(build_dir: Path, name: str, files: dict[str, bytes]) -> Path:
                 fh.write(content)
                 fh.flush()
                 os.fsync(fh.fileno())
+        write_store(partial, graphs, digest)
         os.replace(partial, final)
     link = build_dir / f".{CURRENT}-{os.getpid()}"
     link.unlink(missing_ok=True)

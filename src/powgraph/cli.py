@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -57,3 +58,31 @@ def validate_command(settings: Settings) -> None:
         sys.exit(EXIT_ERROR)
     click.echo(checked.report.text)
     sys.exit(EXIT_OK if checked.report.conforms else EXIT_VIOLATIONS)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="web worker processes")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="serve these RDF files instead of the built graph (repeatable)",
+)
+@click.pass_obj
+def serve_command(
+    settings: Settings, host: str, port: int, workers: int, data: tuple[Path, ...]
+) -> None:
+    """Serve the SPARQL endpoint (builds the graph first if there is none)."""
+    from powgraph.serve import serve
+
+    try:
+        serve(settings, host, port, workers, list(data))
+    except DataError as exc:
+        _report_data_error(exc)
+        sys.exit(EXIT_ERROR)
+    except ValidationFailed as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_VIOLATIONS)

@@ -1,10 +1,12 @@
-"""One typed settings object: the only place that knows where the project's folders live."""
+"""One typed settings object: the only place that knows where the project's folders live and what
+the endpoint's limits are. Every field can be set by an environment variable POWGRAPH_<NAME>."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_BASE_IRI = "https://w3id.org/powgraph/"
@@ -13,7 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass(frozen=True)
 class Settings:
-    """Paths and identity of one powgraph instance; tests build their own instead of patching."""
+    """Paths, identity and limits of one powgraph instance; tests build their own."""
 
     base_iri: str = DEFAULT_BASE_IRI
     data_dir: Path = field(default=PROJECT_ROOT / "data")
@@ -21,21 +23,38 @@ class Settings:
     shapes_dir: Path = field(default=PROJECT_ROOT / "shapes")
     queries_dir: Path = field(default=PROJECT_ROOT / "queries")
     build_dir: Path = field(default=PROJECT_ROOT / "build")
+    # the store the endpoint serves; empty means build_dir/current
+    store_dir: Path | None = None
+    query_timeout: float = 10.0  # seconds a query may run before its process is killed
+    row_cap: int = 10_000  # rows (or triples) in one answer; more is cut, and says so
+    max_query_bytes: int = 32 * 1024  # longer query text: 413 (POST) or 414 (GET)
+    query_processes: int = 2  # query processes per web worker
+    cache_entries: int = 1024  # answers kept per web worker, by (query, format, data version)
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/"):
             raise ValueError(f"base IRI must end with '/': {self.base_iri!r}")
 
+    @property
+    def served_store(self) -> Path:
+        return self.store_dir or self.build_dir / "current"
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read POWGRAPH_* variables (documented in README.md); unset ones keep their defaults."""
         env = os.environ if env is None else env
-        settings = cls()
         overrides: dict[str, object] = {}
-        if "POWGRAPH_BASE_IRI" in env:
-            overrides["base_iri"] = env["POWGRAPH_BASE_IRI"]
-        for name in ("data_dir", "ontology_dir", "shapes_dir", "queries_dir", "build_dir"):
-            key = "POWGRAPH_" + name.upper()
-            if key in env:
-                overrides[name] = Path(env[key])
-        return replace(settings, **overrides)  # type: ignore[arg-type]
+        for f in dataclasses.fields(cls):
+            raw = env.get("POWGRAPH_" + f.name.upper())
+            if raw is None:
+                continue
+            kind = str(f.type)
+            if "Path" in kind:
+                overrides[f.name] = Path(raw) if raw else None
+            elif kind == "int":
+                overrides[f.name] = int(raw)
+            elif kind == "float":
+                overrides[f.name] = float(raw)
+            else:
+                overrides[f.name] = raw
+        return cls(**overrides)  # type: ignore[arg-type]

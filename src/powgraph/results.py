@@ -1,0 +1,158 @@
+"""SPARQL results to bytes, with the row cap. Solutions are written here (JSON, XML, CSV, TSV per
+the W3C result formats) because pyoxigraph's serializer cannot stop at a cap; graphs are
+written by pyoxigraph once capped. A truncated answer says so in its head (a `link`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+SOLUTION_FORMATS = ("json", "xml", "csv", "tsv")
+BOOLEAN_FORMATS = ("json", "xml")
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+TRUNCATED_LINK = "https://w3id.org/powgraph/def#truncatedResults"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True)
+class Serialized:
+    body: bytes
+    truncated: bool
+    rows: int
+
+
+def capped(items: Iterable[Any], cap: int) -> tuple[list[Any], bool]:
+    taken = list(islice(iter(items), cap + 1))
+    return taken[:cap], len(taken) > cap
+
+
+def serialize(result: Any, fmt: str, cap: int) -> Serialized:
+    """Any pyoxigraph query result in the format named (already negotiated for its form)."""
+    if isinstance(result, ox.QueryBoolean):
+        return Serialized(_boolean(bool(result), fmt), False, 1)
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows, truncated = capped(result, cap)
+        writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[fmt]
+        return Serialized(writer(names, rows, truncated), truncated, len(rows))
+    triples, truncated = capped(result, cap)
+    body = ox.serialize(triples, format=GRAPH_FORMATS[fmt]) or b""
+    return Serialized(body, truncated, len(triples))
+
+
+def _boolean(value: bool, fmt: str) -> bytes:
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    return (
+        '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+        f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n"
+    ).encode()
+
+
+def _cells(names: list[str], rows: list[ox.QuerySolution]) -> Iterator[list[Any]]:
+    for row in rows:
+        yield [row[name] for name in names]
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    out: dict[str, Any] = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _json(names: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+    head: dict[str, Any] = {"vars": names}
+    if truncated:
+        head["link"] = [TRUNCATED_LINK]
+    bindings = [
+        {n: _json_term(t) for n, t in zip(names, cells, strict=True) if t is not None}
+        for cells in _cells(names, rows)
+    ]
+    return json.dumps(
+        {"head": head, "results": {"bindings": bindings}}, ensure_ascii=False
+    ).encode()
+
+
+def _xml_term(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Triple):
+        parts = (("subject", term.subject), ("predicate", term.predicate), ("object", term.object))
+        return "<triple>" + "".join(f"<{n}>{_xml_term(t)}</{n}>" for n, t in parts) + "</triple>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def _xml(names: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+    out.extend(f"<variable name={quoteattr(n)}/>" for n in names)
+    if truncated:
+        out.append(f"<link href={quoteattr(TRUNCATED_LINK)}/>")
+    out.append("</head><results>")
+    for cells in _cells(names, rows):
+        out.append("<result>")
+        for name, term in zip(names, cells, strict=True):
+            if term is not None:
+                out.append(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
+        out.append("</result>")
+    out.append("</results></sparql>\n")
+    return "".join(out).encode()
+
+
+def _csv(names: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    for cells in _cells(names, rows):
+        writer.writerow(["" if t is None else _csv_value(t) for t in cells])
+    return buffer.getvalue().encode()
+
+
+def _csv_value(term: Any) -> str:
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return str(term.value)
+
+
+def _tsv(names: list[str], rows: list[ox.QuerySolution], truncated: bool) -> bytes:
+    lines = ["\t".join(f"?{n}" for n in names)]
+    for cells in _cells(names, rows):
+        lines.append("\t".join("" if t is None else str(t) for t in cells))
+    return ("\n".join(lines) + "\n").encode()

@@ -1,0 +1,35 @@
+"""The web application: ``create_app(settings)``, one blueprint per surface, one error handler."""
+
+from __future__ import annotations
+
+import atexit
+
+from flask import Flask
+
+from powgraph.config import Settings
+from powgraph.store import Store
+from powgraph.store.embedded import EmbeddedStore
+from powgraph.web import errors, health, sparql
+from powgraph.web.runtime import AnswerCache, Runtime
+
+
+def open_store(settings: Settings) -> Store:
+    return EmbeddedStore(
+        settings.served_store, settings.query_timeout, settings.row_cap, settings.query_processes
+    )
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
+    """Settings from the environment unless given; the store is opened here, once per worker."""
+    settings = settings or Settings.from_env()
+    store = store or open_store(settings)
+    atexit.register(store.close)
+    app = Flask(__name__)
+    # a form-encoded query may be up to three times its text; anything larger is refused early
+    app.config["MAX_CONTENT_LENGTH"] = 3 * settings.max_query_bytes + 1024
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["powgraph"] = Runtime(settings, store, AnswerCache(settings.cache_entries))
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(health.bp)
+    errors.init_app(app)
+    return app

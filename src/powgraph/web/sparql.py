@@ -1,0 +1,175 @@
+"""/sparql: the SPARQL 1.1 Protocol (query operation only), the service description, and the
+query editor for browsers. Read-only, no egress, limits enforced before anything runs."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from powgraph.guard import QueryRejected, inspect
+from powgraph.store import QueryJob
+from powgraph.web import conneg
+from powgraph.web.description import service_description
+from powgraph.web.runtime import runtime
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, X-Powgraph-Row-Cap, X-Powgraph-Truncated",
+}
+READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
+NO_QUERY = "no query: send one as 'query' or as an application/sparql-query body"
+RDFLIB_FORMATS = {"turtle": "turtle", "rdfxml": "xml", "jsonld": "json-ld", "ntriples": "nt"}
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    if request.method == "OPTIONS":
+        return _preflight()
+    params = _parameters()
+    if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
+        raise QueryRejected(
+            "this endpoint is read-only: SPARQL Update is not accepted", "update", 403
+        )
+    queries = params.get("query", [])
+    if len(queries) > 1:
+        raise QueryRejected("give one query, not several", "multiple-queries")
+    if not queries:
+        if request.method == "POST":
+            raise QueryRejected(
+                "no query: send one as 'query' or as an application/sparql-query body", "no-query"
+            )
+        return _describe()
+    return _answer(queries[0], params)
+
+
+def _preflight() -> Response:
+    response = Response(status=204)
+    response.headers.update(CORS)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _decode(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryRejected(f"{what} is not valid UTF-8 (byte {exc.start})", "encoding") from exc
+
+
+def _parse_pairs(raw: bytes, what: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(_decode(raw, what), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise QueryRejected(f"{what} is not valid UTF-8 once percent-decoded", "encoding") from exc
+
+
+def _parameters() -> dict[str, list[str]]:
+    """Parameters from the URL and, for POST, the body; strict UTF-8, as the protocol requires."""
+    settings = runtime().settings
+    if request.method == "GET" and len(request.query_string) > 3 * settings.max_query_bytes:
+        abort(414, f"the query is longer than {settings.max_query_bytes} bytes")
+    pairs = _parse_pairs(request.query_string, "the URL")
+    if request.method == "POST":
+        mimetype = request.mimetype
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if mimetype == UPDATE:
+            raise QueryRejected(
+                "this endpoint is read-only: SPARQL Update is not accepted", "update", 403
+            )
+        if mimetype not in (FORM, DIRECT):
+            abort(415, f"POST a query as {FORM} or {DIRECT}, not {mimetype or 'an untyped body'}")
+        if charset not in ("utf-8", "utf8"):
+            raise QueryRejected(f"the body must be UTF-8, not {charset}", "encoding", 415)
+        body = request.get_data(cache=False)
+        if mimetype == DIRECT:
+            pairs.append(("query", _decode(body, "the query")))
+        else:
+            pairs.extend(_parse_pairs(body, "the form body"))
+    params: dict[str, list[str]] = {}
+    for key, value in pairs:
+        params.setdefault(key, []).append(value)
+    return params
+
+
+def _answer(text: str, params: dict[str, list[str]]) -> Response:
+    rt = runtime()
+    if len(text.encode("utf-8")) > rt.settings.max_query_bytes:
+        status = 414 if request.method == "GET" else 413
+        abort(status, f"the query is longer than {rt.settings.max_query_bytes} bytes")
+    inspected = inspect(text)
+    outside = [g for g in inspected.graphs if g not in rt.store.info.graphs]
+    if outside:
+        raise QueryRejected(
+            f"FROM names a graph that is not in this store: <{outside[0]}>", "graph"
+        )
+    offer = conneg.negotiate(
+        request.headers.get("Accept"), conneg.BY_FORM[inspected.form], _one(params, "format")
+    )
+    if offer is None:
+        names = ", ".join(o.media_type for o in conneg.BY_FORM[inspected.form])
+        abort(406, f"a {inspected.form} query can answer in: {names}")
+    job = QueryJob(
+        text,
+        offer.name,
+        tuple(params["default-graph-uri"]) if "default-graph-uri" in params else None,
+        tuple(params["named-graph-uri"]) if "named-graph-uri" in params else None,
+        inspected.regexes,
+        request.base_url,
+    )
+    key = (rt.store.info.version, job)
+    etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    if request.method == "GET" and etag in request.if_none_match:
+        return _with_headers(Response(status=304), etag)
+    answer = rt.cache.get(key)
+    if answer is None:
+        answer = rt.store.run(job)
+        rt.cache.put(key, answer)
+    response = Response(answer.body, content_type=offer.content_type)
+    response.headers["X-Powgraph-Row-Cap"] = str(rt.settings.row_cap)
+    if answer.truncated:
+        response.headers["X-Powgraph-Truncated"] = "true"
+    return _with_headers(response, etag)
+
+
+def _with_headers(response: Response, etag: str) -> Response:
+    response.headers.update(CORS)
+    response.headers["Vary"] = "Accept"
+    if request.method == "GET":
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _one(params: dict[str, list[str]], name: str) -> str | None:
+    values = params.get(name)
+    return values[0] if values else None
+
+
+def _describe() -> Response:
+    rt = runtime()
+    offer = conneg.negotiate(
+        request.headers.get("Accept"), conneg.DESCRIPTION, request.args.get("format")
+    )
+    if offer is None:
+        abort(
+            406,
+            "the service description is available as Turtle, RDF/XML, JSON-LD, N-Triples or HTML",
+        )
+    if offer is conneg.HTML:
+        response = Response(render_template("sparql.html", triples=rt.store.info.triples))
+    else:
+        graph = service_description(request.base_url, rt.store.info)
+        body = graph.serialize(format=RDFLIB_FORMATS[offer.name], encoding="utf-8")
+        response = Response(body, content_type=offer.content_type)
+    response.headers.update(CORS)
+    response.headers["Vary"] = "Accept"
+    return response
