@@ -1,11 +1,14 @@
-# Two commands on a fresh Debian machine with python3 and make: `make test`, `make serve` (soon).
+# Two commands on a fresh Debian machine with python3 and make: `make serve`, `make test`.
 # Everything else (the virtualenv, the packages) is set up here, never by hand.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test build validate lint clean
+.PHONY: serve test build validate lint clean
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -18,6 +21,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $@
+
+serve: $(STAMP)
+	$(BIN)/powgraph build
+	$(BIN)/powgraph serve --host $(HOST) --port $(PORT)
 
 build: $(STAMP)
 	$(BIN)/powgraph build

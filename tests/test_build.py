@@ -51,7 +51,7 @@ def _break(settings: Settings, old: str, new: str) -> None:
 
 def _snapshot(build_dir: Path) -> dict[str, bytes]:
     current = build_dir / CURRENT
-    return {p.name: p.read_bytes() for p in sorted(current.iterdir())} | {
+    return {p.name: p.read_bytes() for p in sorted(current.iterdir()) if p.is_file()} | {
         "->": os.readlink(current).encode()
     }
 

@@ -86,3 +86,7 @@ def serve_command(
     except ValidationFailed as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_VIOLATIONS)
+
+
+if __name__ == "__main__":
+    main()

@@ -87,9 +87,8 @@ def inspect(text: str) -> Inspected:
                 "SERVICE is not allowed: this endpoint never calls other endpoints", "service"
             )
         if word in UPDATE_KEYWORDS:
-            raise QueryRejected(
-                f"{word}: this endpoint is read-only (SPARQL Update is not accepted)", "update", 403
-            )
+            message = f"{word}: this endpoint is read-only (SPARQL Update is not accepted)"
+            raise QueryRejected(message, "update")
     form = next((w for _, w in words if w in FORMS), None)
     if form is None:
         raise QueryRejected("not a query: expected SELECT, ASK, CONSTRUCT or DESCRIBE", "syntax")

@@ -7,6 +7,7 @@ import atexit
 from flask import Flask
 
 from powgraph.config import Settings
+from powgraph.queries import read_query_files
 from powgraph.store import Store
 from powgraph.store.embedded import EmbeddedStore
 from powgraph.web import errors, health, sparql
@@ -28,7 +29,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # a form-encoded query may be up to three times its text; anything larger is refused early
     app.config["MAX_CONTENT_LENGTH"] = 3 * settings.max_query_bytes + 1024
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["powgraph"] = Runtime(settings, store, AnswerCache(settings.cache_entries))
+    examples = read_query_files(settings.queries_dir / "examples")
+    cache = AnswerCache(settings.cache_entries)
+    app.extensions["powgraph"] = Runtime(settings, store, cache, examples)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
     errors.init_app(app)

@@ -26,6 +26,7 @@ def render_error(status: int, kind: str, message: str, **extra: Any) -> Response
     else:
         response = jsonify(payload)
         response.status_code = status
+        response.content_type = "application/json; charset=utf-8"
     if status == 503:
         response.headers["Retry-After"] = "1"
     if request.path.startswith("/sparql"):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from powgraph.config import Settings
+from powgraph.queries import QueryFile
 from powgraph.store import Answer, QueryJob, Store
 
 MAX_CACHED_BYTES = 1 << 20  # answers above 1 MiB are not kept
@@ -44,6 +45,7 @@ class Runtime:
     settings: Settings
     store: Store
     cache: AnswerCache
+    examples: list[QueryFile]
 
 
 def runtime() -> Runtime:

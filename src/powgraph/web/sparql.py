@@ -165,7 +165,14 @@ def _describe() -> Response:
             "the service description is available as Turtle, RDF/XML, JSON-LD, N-Triples or HTML",
         )
     if offer is conneg.HTML:
-        response = Response(render_template("sparql.html", triples=rt.store.info.triples))
+        by_name = {q.name: q.body for q in rt.examples}
+        page = render_template(
+            "sparql.html",
+            triples=rt.store.info.triples,
+            examples=rt.examples,
+            examples_by_name=by_name,
+        )
+        response = Response(page)
     else:
         graph = service_description(request.base_url, rt.store.info)
         body = graph.serialize(format=RDFLIB_FORMATS[offer.name], encoding="utf-8")

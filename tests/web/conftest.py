@@ -1,0 +1,98 @@
+"""A real server on 127.0.0.1 (``powgraph serve`` under Granian, as in production) over a build
+of the real data, and a Flask app over the same store for in-process checks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+
+from powgraph.build import build
+from powgraph.config import Settings
+from powgraph.web import create_app
+
+QUERY_TIMEOUT = 2.0  # seconds: the budget the live server enforces in these tests
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = replace(Settings(), build_dir=tmp_path_factory.mktemp("build"))
+    build(settings)
+    return settings
+
+
+def start_server(settings: Settings, extra_env: dict[str, str], args: list[str] = ()) -> LiveServer:  # type: ignore[assignment]
+    port = free_port()
+    env = {
+        **os.environ,
+        "POWGRAPH_BUILD_DIR": str(settings.build_dir),
+        "POWGRAPH_QUERY_TIMEOUT": str(QUERY_TIMEOUT),
+        **extra_env,
+    }
+    command = [sys.executable, "-m", "powgraph.cli", "serve", "--port", str(port), *args]
+    process = subprocess.Popen(command, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + "/health", timeout=1).status_code == 200:
+                return LiveServer(url, process)
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    stop_server(LiveServer(url, process))
+    raise RuntimeError("the server did not start")
+
+
+def stop_server(server: LiveServer) -> None:
+    os.killpg(server.process.pid, signal.SIGTERM)
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def live(built: Settings) -> Iterator[LiveServer]:
+    server = start_server(built, {})
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def app(built: Settings) -> Iterator[Flask]:
+    settings = replace(built, row_cap=5, query_timeout=QUERY_TIMEOUT)
+    application = create_app(settings)
+    yield application
+    application.extensions["powgraph"].store.close()
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
