@@ -57,3 +57,21 @@ def test_constant_regexes_are_collected() -> None:
     query = """SELECT * { ?s ?p ?o FILTER(REGEX(STR(?o), "^a(b", "i"))
                BIND(REPLACE(?o, 'x', 'y') AS ?r) }"""
     assert inspect(query).regexes == (("^a(b", "i"), ("x", ""))
+
+
+@pytest.mark.parametrize(
+    ("query", "limit"),
+    [
+        ("SELECT * { { SELECT * {} LIMIT 5 } } LIMIT 10", 10),
+        ("SELECT * {} LIMIT 10 OFFSET 3", 10),
+        ("SELECT * { { SELECT * {} LIMIT 3 } }", None),
+        ("SELECT * { ?s ?p 1e5 }", None),
+    ],
+)
+def test_outer_limit(query: str, limit: int | None) -> None:
+    assert inspect(query).limit == limit
+
+
+def test_relative_iris_are_noticed() -> None:
+    assert inspect("CONSTRUCT { <s> <p> 1 } WHERE {}").relative
+    assert not inspect("ASK { <http://a> ?p ?o }").relative

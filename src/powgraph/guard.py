@@ -32,6 +32,8 @@ class Inspected:
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     graphs: tuple[str, ...] = ()  # FROM / FROM NAMED IRIs
     regexes: tuple[tuple[str, str], ...] = field(default=())  # constant (pattern, flags)
+    limit: int | None = None  # the outer query's LIMIT, when it has one
+    relative: bool = False  # whether an IRI is relative (resolved against the endpoint's URL)
 
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -46,6 +48,7 @@ _TOKEN = re.compile(
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
   | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*)?:
               (?:[\w\-.%\\:\u00c0-\uffff]*[\w\-:%\u00c0-\uffff])?)
+  | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
   | (?P<word>[A-Za-z_][A-Za-z_0-9]*)
   | (?P<other>.)
     """,
@@ -92,7 +95,26 @@ def inspect(text: str) -> Inspected:
     form = next((w for _, w in words if w in FORMS), None)
     if form is None:
         raise QueryRejected("not a query: expected SELECT, ASK, CONSTRUCT or DESCRIBE", "syntax")
-    return Inspected(form, _dataset_graphs(tokens), _constant_regexes(tokens))
+    relative = any(kind == "iri" and ":" not in value for kind, value in tokens)
+    return Inspected(
+        form, _dataset_graphs(tokens), _constant_regexes(tokens), _limit(tokens), relative
+    )
+
+
+def _limit(tokens: list[tuple[str, str]]) -> int | None:
+    """The LIMIT written outside every brace: the outer query's, which bounds its answer."""
+    depth, limit = 0, None
+    for i, (kind, value) in enumerate(tokens):
+        if kind == "other" and value in OPEN:
+            depth += 1
+        elif kind == "other" and value in CLOSE:
+            depth -= 1
+        elif depth == 0 and kind == "word" and value.upper() == "LIMIT":
+            following = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
+            limit = (
+                int(following[1]) if following[0] == "number" and following[1].isdigit() else None
+            )
+    return limit
 
 
 def _dataset_graphs(tokens: list[tuple[str, str]]) -> tuple[str, ...]:

@@ -272,3 +272,32 @@ def test_errors_render_html_for_browsers(client: FlaskClient) -> None:
     assert r.status_code == 400 and r.content_type.startswith("text/html")
     assert b"<script>" not in r.data and b"&lt;script&gt;" in r.data
     assert b"Traceback" not in r.data
+
+
+def test_limit_within_the_cap_is_not_truncated(client: FlaskClient) -> None:
+    """The app fixture caps at 5: LIMIT 3 is answered whole, LIMIT 20 is cut and says so."""
+    small = client.get("/sparql", query_string={"query": OBSERVATIONS + " LIMIT 3"})
+    assert len(json.loads(small.data)["results"]["bindings"]) == 3
+    assert "X-Powgraph-Truncated" not in small.headers
+    large = client.get("/sparql", query_string={"query": OBSERVATIONS + " LIMIT 20"})
+    assert len(json.loads(large.data)["results"]["bindings"]) == 5
+    assert large.headers["X-Powgraph-Truncated"] == "true"
+
+
+def test_answer_cache_keys_on_everything_that_changes_an_answer(client: FlaskClient) -> None:
+    query = {"query": ASK_FOUR}
+    first = client.get("/sparql", query_string=query)
+    again = client.get("/sparql", query_string=query)
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    xml = client.get(
+        "/sparql", query_string=query, headers={"Accept": "application/sparql-results+xml"}
+    )
+    assert xml.content_type.startswith("application/sparql-results+xml")
+    cached_304 = client.get(
+        "/sparql", query_string=query, headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert cached_304.status_code == 304
+    posted = [client.post("/sparql", data={"query": q}) for q in (ASK_FOUR, ASK_FOUR, "ASK { }")]
+    assert [json.loads(r.data)["boolean"] for r in posted] == [True, True, True]
+    missing = client.post("/sparql", data={"query": 'ASK { ?o ?p "no such figure" }'})
+    assert json.loads(missing.data)["boolean"] is False

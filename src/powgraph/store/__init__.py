@@ -18,14 +18,14 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     regexes: tuple[tuple[str, str], ...] = ()
-    base_iri: str | None = None
+    bounded: bool = False  # a SELECT whose own LIMIT is within the row cap
+    base_iri: str | None = None  # given only when the query has relative IRIs (it costs)
 
 
 @dataclass(frozen=True)
 class Answer:
     body: bytes
     truncated: bool
-    rows: int
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from powgraph.queries import read_query_files
 from powgraph.store import Store
 from powgraph.store.embedded import EmbeddedStore
 from powgraph.web import errors, health, sparql
-from powgraph.web.runtime import AnswerCache, Runtime
+from powgraph.web.answer_cache import AnswerCache
+from powgraph.web.runtime import Runtime
 
 
 def open_store(settings: Settings) -> Store:
@@ -30,8 +31,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.config["MAX_CONTENT_LENGTH"] = 3 * settings.max_query_bytes + 1024
     app.json.sort_keys = False  # type: ignore[attr-defined]
     examples = read_query_files(settings.queries_dir / "examples")
-    cache = AnswerCache(settings.cache_entries)
-    app.extensions["powgraph"] = Runtime(settings, store, cache, examples)
+    app.extensions["powgraph"] = Runtime(settings, store, examples)
+    app.wsgi_app = AnswerCache(  # type: ignore[method-assign]
+        app.wsgi_app, settings.cache_entries, app.config["MAX_CONTENT_LENGTH"]
+    )
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
     errors.init_app(app)

@@ -123,21 +123,23 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
         tuple(params["default-graph-uri"]) if "default-graph-uri" in params else None,
         tuple(params["named-graph-uri"]) if "named-graph-uri" in params else None,
         inspected.regexes,
-        request.base_url,
+        inspected.form == "SELECT" and _within(inspected.limit, rt.settings.row_cap),
+        request.base_url if inspected.relative else None,
     )
     key = (rt.store.info.version, job)
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     if request.method == "GET" and etag in request.if_none_match:
         return _with_headers(Response(status=304), etag)
-    answer = rt.cache.get(key)
-    if answer is None:
-        answer = rt.store.run(job)
-        rt.cache.put(key, answer)
+    answer = rt.store.run(job)
     response = Response(answer.body, content_type=offer.content_type)
     response.headers["X-Powgraph-Row-Cap"] = str(rt.settings.row_cap)
     if answer.truncated:
         response.headers["X-Powgraph-Truncated"] = "true"
     return _with_headers(response, etag)
+
+
+def _within(limit: int | None, cap: int) -> bool:
+    return limit is not None and limit <= cap
 
 
 def _with_headers(response: Response, etag: str) -> Response:
