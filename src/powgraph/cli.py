@@ -9,7 +9,7 @@ import click
 
 from powgraph.build import build, check
 from powgraph.config import Settings
-from powgraph.errors import DataError, ValidationFailed
+from powgraph.errors import DataError, PowgraphError, ValidationFailed
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -86,6 +86,42 @@ def serve_command(
     except ValidationFailed as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command("queries")
+@click.pass_obj
+def queries_command(settings: Settings) -> None:
+    """List the canned queries."""
+    from powgraph.queries import read_queries
+
+    for query in read_queries(settings.queries_dir):
+        click.echo(f"{query.name:22s} {query.title}")
+
+
+@main.command("query")
+@click.argument("name")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="a query parameter")
+@click.option("--endpoint", help="run on this SPARQL endpoint instead of the embedded store")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.pass_obj
+def query_command(
+    settings: Settings, name: str, params: tuple[str, ...], endpoint: str | None, fmt: str
+) -> None:
+    """Run a canned query (a name from `powgraph queries`, or an .rq file)."""
+    from powgraph.answers import print_rows, run_named
+
+    given = {}
+    for param in params:
+        key, sep, value = param.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{param!r} is not NAME=VALUE", param_hint="--param")
+        given[key] = value
+    try:
+        columns, rows = run_named(settings, name, given, endpoint)
+    except PowgraphError as exc:
+        click.echo(f"powgraph: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    print_rows(columns, rows, fmt)
 
 
 if __name__ == "__main__":

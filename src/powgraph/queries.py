@@ -1,41 +1,231 @@
-"""SPARQL lives in .rq files. A file's header is its leading `#+ key: value` comment lines."""
+"""Canned queries: SPARQL in .rq files whose leading `#+` lines are a YAML header (name, title,
+description, the statistics reproduced, typed parameters, tags). Parameter values become typed
+RDF terms, checked here; they reach the query as pyoxigraph substitutions (or, for a remote
+endpoint, a VALUES block written by rdflib), never pasted into the text."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from powgraph.errors import PowgraphError
+from powgraph.store import QueryJob, Store
+
+PARAMETER_TYPES = ("IRI", "string", "integer", "date")
+RESERVED = ("format", "limit", "offset")  # request parameters that are not query parameters
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\\x00-\x1f\x7f]*")
+_INTEGER = re.compile(r"[+-]?\d{1,18}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+Binding = tuple[str, str, str]  # (variable, parameter type, lexical form)
+
+
+class QueryFileError(PowgraphError):
+    """A .rq file whose header is not as documented (a developer's error, found at start-up)."""
+
+
+class BadParameter(PowgraphError):
+    http_status = 400
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"parameter {name!r}: {message}")
+        self.kind = "parameter"
+        self.parameter = name
 
 
 @dataclass(frozen=True)
-class QueryFile:
+class Parameter:
+    name: str
+    type: str
+    default: str | None
+    description: str
+    allowed: tuple[str, ...] = ()
+    values_query: str | None = None
+
+
+@dataclass(frozen=True)
+class CannedQuery:
     name: str
     title: str
+    description: str
+    statistics: tuple[str, ...]
+    parameters: tuple[Parameter, ...]
+    tags: tuple[str, ...]
     text: str
 
     @property
     def body(self) -> str:
         """The SPARQL without its header lines."""
-        lines = self.text.splitlines(keepends=True)
-        return "".join(lines[sum(1 for _ in _header_lines(lines)) :])
+        return "".join(
+            line for line in self.text.splitlines(keepends=True) if not line.startswith("#+")
+        )
 
 
-def _header_lines(lines: list[str]) -> list[str]:
-    out = []
-    for line in lines:
+def _header(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
         if not line.startswith("#+"):
             break
-        out.append(line)
-    return out
+        lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+    return "\n".join(lines)
 
 
-def read_query_file(path: Path) -> QueryFile:
+def read_query(path: Path) -> CannedQuery:
     text = path.read_text(encoding="utf-8")
-    header = {}
-    for line in _header_lines(text.splitlines()):
-        key, _, value = line[2:].partition(":")
-        header[key.strip()] = value.strip()
-    return QueryFile(path.stem, header.get("title", path.stem), text)
+    try:
+        header: dict[str, Any] = yaml.safe_load(_header(text)) or {}
+    except yaml.YAMLError as exc:
+        raise QueryFileError(f"{path}: the #+ header is not YAML: {exc}") from exc
+    name = str(header.get("name", path.stem))
+    if name != path.stem:
+        raise QueryFileError(f"{path}: name {name!r} must equal the file name")
+    for spec in header.get("parameters") or ():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(spec.get("name", ""))):
+            raise QueryFileError(
+                f"{path}: parameter name {spec.get('name')!r} is not a SPARQL variable name"
+            )
+    parameters = []
+    for spec in header.get("parameters") or ():
+        kind = spec.get("type")
+        if kind not in PARAMETER_TYPES:
+            raise QueryFileError(
+                f"{path}: parameter {spec.get('name')!r}: type must be one of {PARAMETER_TYPES}"
+            )
+        parameters.append(
+            Parameter(
+                str(spec["name"]),
+                kind,
+                None if spec.get("default") is None else str(spec["default"]),
+                str(spec.get("description", "")),
+                tuple(str(v) for v in spec.get("allowed") or ()),
+                spec.get("values_query"),
+            )
+        )
+    return CannedQuery(
+        name,
+        str(header.get("title", name)),
+        str(header.get("description", "")),
+        tuple(str(s) for s in header.get("statistics") or ()),
+        tuple(parameters),
+        tuple(str(t) for t in header.get("tags") or ()),
+        text,
+    )
 
 
-def read_query_files(directory: Path) -> list[QueryFile]:
-    return [read_query_file(p) for p in sorted(directory.glob("*.rq"))]
+def read_queries(directory: Path) -> list[CannedQuery]:
+    return [read_query(p) for p in sorted(directory.glob("*.rq"))]
+
+
+def term(kind: str, lexical: str) -> URIRef | Literal:
+    """The typed RDF term a parameter value stands for."""
+    if kind == "IRI":
+        return URIRef(lexical)
+    if kind == "integer":
+        return Literal(lexical, datatype=XSD.integer)
+    if kind == "date":
+        return Literal(lexical, datatype=XSD.date)
+    return Literal(lexical)
+
+
+def bind(query: CannedQuery, given: Mapping[str, str]) -> tuple[Binding, ...]:
+    """Check every given value against its parameter's type; defaults fill the rest."""
+    known = {p.name: p for p in query.parameters}
+    for name in given:
+        if name not in known and name not in RESERVED:
+            raise BadParameter(
+                name,
+                f"{query.name} takes no such parameter (it takes: {', '.join(known) or 'none'})",
+            )
+    bindings = []
+    for parameter in query.parameters:
+        value = given.get(parameter.name, parameter.default)
+        if value is None:
+            raise BadParameter(parameter.name, "required")
+        bindings.append((parameter.name, parameter.type, _checked(parameter, value)))
+    return tuple(bindings)
+
+
+def _checked(parameter: Parameter, value: str) -> str:
+    name, kind = parameter.name, parameter.type
+    if _CONTROL.search(value):
+        raise BadParameter(name, "contains control characters")
+    if kind == "IRI" and not _IRI.fullmatch(value):
+        raise BadParameter(name, f"not an absolute IRI: {value[:80]!r}")
+    if kind == "integer" and not _INTEGER.fullmatch(value):
+        raise BadParameter(name, f"not an integer: {value[:80]!r}")
+    if kind == "date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise BadParameter(name, f"not a date YYYY-MM-DD: {value[:80]!r}") from None
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise BadParameter(name, f"not a date YYYY-MM-DD: {value[:80]!r}")
+    if parameter.allowed and value not in parameter.allowed:
+        raise BadParameter(name, f"must be one of {', '.join(parameter.allowed)}")
+    return value
+
+
+def values_clause(bindings: tuple[Binding, ...]) -> str:
+    """The bindings as a SPARQL VALUES block, each term written by rdflib (for endpoints that
+    cannot take pyoxigraph substitutions)."""
+    if not bindings:
+        return ""
+    names = " ".join(f"?{name}" for name, _, _ in bindings)
+    terms = " ".join(term(kind, lexical).n3() for _, kind, lexical in bindings)
+    return f"\nVALUES ({names}) {{ ({terms}) }}\n"
+
+
+NUMERIC = {
+    "http://www.w3.org/2001/XMLSchema#integer": int,
+    "http://www.w3.org/2001/XMLSchema#decimal": float,
+    "http://www.w3.org/2001/XMLSchema#double": float,
+}
+BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+Rows = tuple[list[str], list[dict[str, Any]]]
+
+
+def _value(term: dict[str, str]) -> Any:
+    """A SPARQL JSON term as a plain JSON value: numbers and booleans typed, the rest text."""
+    datatype = term.get("datatype", "")
+    if datatype in NUMERIC:
+        return NUMERIC[datatype](term["value"])
+    if datatype == BOOLEAN:
+        return term["value"] == "true"
+    return term["value"]
+
+
+def rows(document: dict[str, Any]) -> Rows:
+    """SPARQL JSON results as (columns, rows of plain values)."""
+    columns = list(document["head"]["vars"])
+    found = [
+        {c: _value(b[c]) if c in b else None for c in columns}
+        for b in document["results"]["bindings"]
+    ]
+    return columns, found
+
+
+def run_on_store(store: Store, query: CannedQuery, bindings: tuple[Binding, ...]) -> Rows:
+    """On the embedded store: the bindings become pyoxigraph substitutions."""
+    return rows(json.loads(store.run(QueryJob(query.text, "json", bindings=bindings)).body))
+
+
+def run_on_endpoint(endpoint: str, query: CannedQuery, bindings: tuple[Binding, ...]) -> Rows:
+    """On any SPARQL endpoint, through SPARQLWrapper: the bindings become a VALUES block."""
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setQuery(query.body + values_clause(bindings))
+    client.setReturnFormat(JSON)
+    document = client.queryAndConvert()
+    assert isinstance(document, dict)
+    return rows(document)

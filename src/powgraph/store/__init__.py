@@ -20,6 +20,7 @@ class QueryJob:
     regexes: tuple[tuple[str, str], ...] = ()
     bounded: bool = False  # a SELECT whose own LIMIT is within the row cap
     base_iri: str | None = None  # given only when the query has relative IRIs (it costs)
+    bindings: tuple[tuple[str, str, str], ...] = ()  # (variable, type, lexical): substitutions
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from powgraph.store import (
 )
 
 INFO_FILE = "store.json"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -79,6 +80,9 @@ def _answer(store: ox.Store, job: QueryJob, cap: int) -> tuple[Any, ...]:
             base_iri=job.base_iri,
             default_graph=_graphs(job.default_graphs),
             named_graphs=_graphs(job.named_graphs),
+            substitutions={
+                ox.Variable(name): _term(kind, lexical) for name, kind, lexical in job.bindings
+            },
         )
 
     try:
@@ -88,6 +92,14 @@ def _answer(store: ox.Store, job: QueryJob, cap: int) -> tuple[Any, ...]:
     except (OSError, ValueError, RuntimeError) as exc:
         return ("evaluation", str(exc))
     return ("ok", out.body, out.truncated)
+
+
+def _term(kind: str, lexical: str) -> ox.NamedNode | ox.Literal:
+    if kind == "IRI":
+        return ox.NamedNode(lexical)
+    if kind in ("integer", "date"):
+        return ox.Literal(lexical, datatype=ox.NamedNode(XSD + kind))
+    return ox.Literal(lexical)
 
 
 def _graphs(iris: tuple[str, ...] | None) -> list[Any] | None:

@@ -7,10 +7,10 @@ import atexit
 from flask import Flask
 
 from powgraph.config import Settings
-from powgraph.queries import read_query_files
+from powgraph.queries import read_queries
 from powgraph.store import Store
 from powgraph.store.embedded import EmbeddedStore
-from powgraph.web import errors, health, sparql
+from powgraph.web import canned, errors, health, sparql
 from powgraph.web.answer_cache import AnswerCache
 from powgraph.web.runtime import Runtime
 
@@ -30,12 +30,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # a form-encoded query may be up to three times its text; anything larger is refused early
     app.config["MAX_CONTENT_LENGTH"] = 3 * settings.max_query_bytes + 1024
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    examples = read_query_files(settings.queries_dir / "examples")
-    app.extensions["powgraph"] = Runtime(settings, store, examples)
+    examples = read_queries(settings.queries_dir / "examples")
+    stored = {q.name: q for q in read_queries(settings.queries_dir)}
+    app.extensions["powgraph"] = Runtime(settings, store, examples, stored)
     app.wsgi_app = AnswerCache(  # type: ignore[method-assign]
         app.wsgi_app, settings.cache_entries, app.config["MAX_CONTENT_LENGTH"]
     )
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(canned.bp)
     errors.init_app(app)
     return app

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from powgraph.config import Settings
-from powgraph.queries import QueryFile
+from powgraph.queries import CannedQuery
 from powgraph.store import Store
 
 
@@ -15,7 +15,8 @@ from powgraph.store import Store
 class Runtime:
     settings: Settings
     store: Store
-    examples: list[QueryFile]
+    examples: list[CannedQuery]
+    canned: dict[str, CannedQuery]
 
 
 def runtime() -> Runtime:

@@ -4,7 +4,6 @@ query editor for browsers. Read-only, no egress, limits enforced before anything
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, abort, render_template, request
 
@@ -12,6 +11,7 @@ from powgraph.guard import QueryRejected, inspect
 from powgraph.store import QueryJob
 from powgraph.web import conneg
 from powgraph.web.description import service_description
+from powgraph.web.params import decode_utf8, parse_pairs
 from powgraph.web.runtime import runtime
 
 bp = Blueprint("sparql", __name__)
@@ -58,26 +58,12 @@ def _preflight() -> Response:
     return response
 
 
-def _decode(raw: bytes, what: str) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise QueryRejected(f"{what} is not valid UTF-8 (byte {exc.start})", "encoding") from exc
-
-
-def _parse_pairs(raw: bytes, what: str) -> list[tuple[str, str]]:
-    try:
-        return parse_qsl(_decode(raw, what), keep_blank_values=True, errors="strict")
-    except UnicodeDecodeError as exc:
-        raise QueryRejected(f"{what} is not valid UTF-8 once percent-decoded", "encoding") from exc
-
-
 def _parameters() -> dict[str, list[str]]:
     """Parameters from the URL and, for POST, the body; strict UTF-8, as the protocol requires."""
     settings = runtime().settings
     if request.method == "GET" and len(request.query_string) > 3 * settings.max_query_bytes:
         abort(414, f"the query is longer than {settings.max_query_bytes} bytes")
-    pairs = _parse_pairs(request.query_string, "the URL")
+    pairs = parse_pairs(request.query_string, "the URL")
     if request.method == "POST":
         mimetype = request.mimetype
         charset = request.mimetype_params.get("charset", "utf-8").lower()
@@ -91,9 +77,9 @@ def _parameters() -> dict[str, list[str]]:
             raise QueryRejected(f"the body must be UTF-8, not {charset}", "encoding", 415)
         body = request.get_data(cache=False)
         if mimetype == DIRECT:
-            pairs.append(("query", _decode(body, "the query")))
+            pairs.append(("query", decode_utf8(body, "the query")))
         else:
-            pairs.extend(_parse_pairs(body, "the form body"))
+            pairs.extend(parse_pairs(body, "the form body"))
     params: dict[str, list[str]] = {}
     for key, value in pairs:
         params.setdefault(key, []).append(value)

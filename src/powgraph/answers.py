@@ -1,0 +1,47 @@
+"""Canned queries from the command line: the same rows as the web API, on the embedded store
+or on any SPARQL endpoint (SPARQLWrapper), written as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from powgraph.config import Settings
+from powgraph.errors import PowgraphError
+from powgraph.queries import Rows, bind, read_query, run_on_endpoint, run_on_store
+from powgraph.serve import prepare
+from powgraph.store.embedded import EmbeddedStore
+
+
+def run_named(settings: Settings, name: str, given: dict[str, str], endpoint: str | None) -> Rows:
+    path = Path(name) if name.endswith(".rq") else settings.queries_dir / f"{name}.rq"
+    if not path.is_file():
+        raise PowgraphError(f"no canned query {name!r} (see `powgraph queries`)")
+    query = read_query(path)
+    bindings = bind(query, given)
+    if endpoint:
+        return run_on_endpoint(endpoint, query, bindings)
+    store = EmbeddedStore(prepare(settings, []), settings.query_timeout, settings.row_cap, 1)
+    try:
+        return run_on_store(store, query, bindings)
+    finally:
+        store.close()
+
+
+def print_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        json.dump({"columns": columns, "rows": rows}, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([["" if r[c] is None else r[c] for c in columns] for r in rows])
+    else:
+        shown = [c for c in columns if c not in ("observation", "source", "sourceTitle")]
+        for row in rows:
+            sys.stdout.write(
+                " | ".join("" if row[c] is None else str(row[c]) for c in shown) + "\n"
+            )

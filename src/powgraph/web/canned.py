@@ -1,0 +1,279 @@
+"""/queries: the canned queries as pages and an API. Every answer carries its citation: the
+sources and quotes behind its rows, the data version and the licence."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+
+from powgraph.namespaces import CC_BY_4
+from powgraph.queries import BadParameter, CannedQuery, Rows, bind, run_on_store
+from powgraph.web import conneg
+from powgraph.web.params import parse_pairs
+from powgraph.web.runtime import runtime
+
+bp = Blueprint("canned", __name__)
+
+PLAIN_JSON = conneg.Offer("json", "application/json")
+OFFERS = (PLAIN_JSON, conneg.CSV, conneg.TSV, conneg.HTML)
+EXTENSIONS = {"json": PLAIN_JSON, "csv": conneg.CSV, "tsv": conneg.TSV, "html": conneg.HTML}
+
+
+@bp.get("/queries")
+@bp.get("/queries.json")
+def index() -> Response:
+    queries = sorted(runtime().canned.values(), key=lambda q: q.name)
+    offer = (
+        EXTENSIONS["json"] if request.path.endswith(".json") else _offer((PLAIN_JSON, conneg.HTML))
+    )
+    if offer is conneg.HTML:
+        return Response(render_template("queries.html", queries=queries))
+    return jsonify({"queries": [_summary(q) for q in queries]})
+
+
+@bp.get("/queries/<name>")
+def query(name: str) -> Response:
+    stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
+    canned = runtime().canned.get(stem)
+    if canned is None or (dot and extension not in EXTENSIONS):
+        abort(404, f"no canned query named {name!r}; see /queries")
+    offer = EXTENSIONS[extension] if dot else _offer(OFFERS)
+    params = _parameters()
+    columns, rows = _run(canned, params)
+    citation = _citation(rows)
+    if offer is conneg.HTML:
+        page = render_template(
+            "query.html",
+            query=canned,
+            columns=columns,
+            rows=rows,
+            citation=citation,
+            editor_link="/sparql#query=" + quote(canned.body),
+            params=params,
+        )
+        return Response(page)
+    if offer is PLAIN_JSON:
+        body = {
+            **_summary(canned),
+            "parameters": params,
+            "citation": citation,
+            "columns": columns,
+            "rows": rows,
+        }
+        return jsonify(body)
+    response = Response(_table(columns, rows, offer), content_type=offer.content_type)
+    links = [f'<{CC_BY_4}>; rel="license"'] + [
+        f'<{s["source"]}>; rel="cite-as"' for s in citation["sources"]
+    ]
+    response.headers["Link"] = ", ".join(links)
+    response.headers["X-Powgraph-Version"] = citation["version"]
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document(sorted(runtime().canned.values(), key=lambda q: q.name)))
+
+
+def _offer(offers: tuple[conneg.Offer, ...]) -> conneg.Offer:
+    offer = conneg.negotiate(request.headers.get("Accept"), offers)
+    if offer is None:
+        abort(406, "canned queries answer as " + ", ".join(o.media_type for o in offers))
+    return offer
+
+
+def _parameters() -> dict[str, str]:
+    params: dict[str, str] = {}
+    for key, value in parse_pairs(request.query_string, "the URL"):
+        if key in params:
+            raise BadParameter(key, "given twice")
+        params[key] = value
+    return params
+
+
+def _clamped(params: dict[str, str], name: str, default: int, ceiling: int) -> int:
+    raw = params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or len(raw) > 12:
+        raise BadParameter(name, "must be a whole number")
+    return min(int(raw), ceiling)
+
+
+def _run(canned: CannedQuery, params: dict[str, str]) -> Rows:
+    rt = runtime()
+    bindings = bind(canned, params)
+    limit = _clamped(params, "limit", rt.settings.row_cap, rt.settings.row_cap)
+    offset = _clamped(params, "offset", 0, rt.settings.row_cap)
+    columns, found = run_on_store(rt.store, canned, bindings)
+    return columns, found[offset : offset + limit]
+
+
+def _citation(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    sources: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row.get("source"):
+            sources.setdefault(
+                row["source"],
+                {
+                    "source": row["source"],
+                    "title": row.get("sourceTitle"),
+                    "issued": row.get("issued"),
+                },
+            )
+    quotes = sorted({row["quote"] for row in rows if row.get("quote")})
+    return {
+        "sources": list(sources.values()),
+        "quotes": quotes,
+        "version": runtime().store.info.version,
+        "license": str(CC_BY_4),
+        "publisher": "powgraph",
+    }
+
+
+def _table(columns: list[str], rows: list[dict[str, Any]], offer: conneg.Offer) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(
+        buffer, lineterminator="\r\n", delimiter="," if offer is conneg.CSV else "\t"
+    )
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row[c] is None else row[c] for c in columns])
+    return buffer.getvalue().encode()
+
+
+def _summary(canned: CannedQuery) -> dict[str, Any]:
+    return {
+        "name": canned.name,
+        "title": canned.title,
+        "description": canned.description,
+        "statistics": list(canned.statistics),
+        "tags": list(canned.tags),
+        "parameters_accepted": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "default": p.default,
+                "description": p.description,
+                "allowed": list(p.allowed),
+                "values_query": p.values_query,
+            }
+            for p in canned.parameters
+        ],
+        "sparql": canned.body,
+        "url": f"/queries/{canned.name}",
+    }
+
+
+SCHEMA_TYPES = {
+    "IRI": {"type": "string", "format": "iri"},
+    "string": {"type": "string"},
+    "integer": {"type": "integer"},
+    "date": {"type": "string", "format": "date"},
+}
+
+
+def openapi_document(queries: list[CannedQuery]) -> dict[str, Any]:
+    """OpenAPI 3.1, generated from the queries' headers."""
+    error = {"$ref": "#/components/schemas/Error"}
+    paths: dict[str, Any] = {}
+    for q in queries:
+        parameters = [
+            {
+                "name": p.name,
+                "in": "query",
+                "required": p.default is None,
+                "description": p.description,
+                "schema": {
+                    **SCHEMA_TYPES[p.type],
+                    **({"default": p.default} if p.default is not None else {}),
+                    **({"enum": list(p.allowed)} if p.allowed else {}),
+                },
+            }
+            for p in q.parameters
+        ] + [
+            {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 0},
+            },
+            {
+                "name": "offset",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 0},
+            },
+        ]
+        paths[f"/queries/{q.name}"] = {
+            "get": {
+                "operationId": q.name.replace("-", "_"),
+                "summary": q.title,
+                "description": q.description,
+                "tags": list(q.tags),
+                "parameters": parameters,
+                "responses": {
+                    "200": {
+                        "description": "The rows, with their citation",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Answer"}},
+                            "text/csv": {"schema": {"type": "string"}},
+                            "text/tab-separated-values": {"schema": {"type": "string"}},
+                        },
+                    },
+                    "400": {
+                        "description": "A bad parameter, named",
+                        "content": {"application/json": {"schema": error}},
+                    },
+                    "503": {
+                        "description": "The query ran past its time budget",
+                        "content": {"application/json": {"schema": error}},
+                    },
+                },
+            }
+        }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "powgraph canned queries",
+            "version": "0.1.0",
+            "description": (
+                "Published statistics on prisoners of war in the Russia-Ukraine war: one query"
+                " per statistic, each row with its wording, interval, quote and source."
+            ),
+            "license": {"name": "CC BY 4.0 (data)", "url": str(CC_BY_4)},
+        },
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Answer": {
+                    "type": "object",
+                    "required": ["name", "columns", "rows", "citation"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "title": {"type": "string"},
+                        "columns": {"type": "array", "items": {"type": "string"}},
+                        "rows": {"type": "array", "items": {"type": "object"}},
+                        "citation": {"type": "object"},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "properties": {
+                                "status": {"type": "integer"},
+                                "kind": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+            }
+        },
+    }
