@@ -45,3 +45,10 @@ def test_readme_error_example_is_real(tmp_path: Path, settings: Settings) -> Non
     with pytest.raises(DataError) as caught:
         load_data(data)
     assert str(caught.value) == example.group(1)
+
+
+def test_every_canned_query_is_documented(settings: Settings) -> None:
+    from powgraph.queries import read_queries
+
+    for query in read_queries(settings.queries_dir):
+        assert f"[`{query.name}`](queries/{query.name}.rq)" in README

@@ -8,9 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -22,6 +24,33 @@ from powgraph.config import Settings
 from powgraph.web import create_app
 
 QUERY_TIMEOUT = 2.0  # seconds: the budget the live server enforces in these tests
+
+
+class Recorder(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def _record(self) -> None:
+        Recorder.hits.append(f"{self.command} {self.path}")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/turtle")
+        self.end_headers()
+        self.wfile.write(b"<http://a> <http://b> <http://c> .\n")
+
+    do_GET = do_POST = do_HEAD = _record
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def logger() -> Iterator[str]:
+    """A logging HTTP server on 127.0.0.1 that must receive zero requests."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
 
 
 @dataclass(frozen=True)

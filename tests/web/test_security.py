@@ -5,46 +5,16 @@ from __future__ import annotations
 
 import os
 import random
-import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.web.conftest import QUERY_TIMEOUT, LiveServer
+from tests.web.conftest import QUERY_TIMEOUT, LiveServer, Recorder
 
 DIRECT = {"Content-Type": "application/sparql-query"}
-
-
-class _Recorder(BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def _record(self) -> None:
-        _Recorder.hits.append(f"{self.command} {self.path}")
-        self.send_response(200)
-        self.send_header("Content-Type", "text/turtle")
-        self.end_headers()
-        self.wfile.write(b"<http://a> <http://b> <http://c> .\n")
-
-    do_GET = do_POST = do_HEAD = _record
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def logger() -> Iterator[str]:
-    """A logging HTTP server on 127.0.0.1 that must receive zero requests."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
 
 
 def _egress_queries(url: str) -> list[str]:
@@ -106,7 +76,7 @@ def test_egress_and_updates_are_refused(live: LiveServer, logger: str) -> None:
     )
     assert dataset.status_code == 200 and dataset.json()["boolean"] is False
     time.sleep(0.5)
-    assert _Recorder.hits == []
+    assert Recorder.hits == []
 
 
 def _malformed() -> list[tuple[str, bytes]]:

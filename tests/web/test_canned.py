@@ -1,0 +1,210 @@
+"""Canned queries: every published figure is reproduced by a named query, exactly; parameters
+are typed and cannot change a query's shape; the CLI gives the same rows embedded and remote."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+from openapi_spec_validator import validate as validate_openapi
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV, QB, RDF, SKOS
+
+from powgraph.cli import main
+from powgraph.config import Settings
+from powgraph.namespaces import OA, POW, SDMX_MEASURE
+from powgraph.queries import read_queries
+from tests.web.conftest import LiveServer, Recorder
+
+ROW_COLUMNS = {
+    "observation",
+    "printed",
+    "value",
+    "boundKind",
+    "min",
+    "minInclusive",
+    "max",
+    "maxInclusive",
+    "quote",
+    "source",
+}
+
+
+def _number(graph: Graph, node: URIRef, prop: URIRef) -> Decimal | None:
+    value = graph.value(node, prop)
+    return None if value is None else Decimal(str(value))
+
+
+def _as_decimal(value: object) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def test_every_figure_is_reproduced_by_a_canned_query(
+    live: LiveServer, real_graph: Graph, settings: Settings
+) -> None:
+    queries = read_queries(settings.queries_dir)
+    base = settings.base_iri + "id/observation/"
+    listed = {f"{base}{key}": q.name for q in queries for key in q.statistics}
+    figures = set(real_graph.subjects(RDF.type, QB.Observation))
+    assert {str(f) for f in figures} <= set(listed), "a figure without a canned query"
+    answers: dict[str, dict[str, dict[str, object]]] = {}
+    ontology = Graph().parse(settings.ontology_dir / "pow.ttl")
+    for figure in figures:
+        name = listed[str(figure)]
+        if name not in answers:
+            r = requests.get(f"{live.url}/queries/{name}.json", timeout=10)
+            assert r.status_code == 200, r.text
+            answers[name] = {row["observation"]: row for row in r.json()["rows"]}
+        row = answers[name][str(figure)]
+        assert ROW_COLUMNS <= set(row)
+        assert row["printed"] == str(real_graph.value(figure, POW.printedValue))
+        assert _as_decimal(row["value"]) == _number(real_graph, figure, SDMX_MEASURE.obsValue)
+        assert _as_decimal(row["min"]) == _number(real_graph, figure, POW.minValue)
+        assert _as_decimal(row["max"]) == _number(real_graph, figure, POW.maxValue)
+        bound = real_graph.value(figure, POW.boundKind)
+        assert row["boundKind"] == str(ontology.value(bound, SKOS.prefLabel))
+        selector = real_graph.value(real_graph.value(figure, PROV.wasDerivedFrom), OA.hasSelector)
+        assert row["quote"] == str(real_graph.value(selector, OA.exact))
+
+
+def test_statistics_in_headers_name_real_figures(real_graph: Graph, settings: Settings) -> None:
+    base = settings.base_iri + "id/observation/"
+    for query in read_queries(settings.queries_dir):
+        for key in query.statistics:
+            assert (URIRef(base + key), RDF.type, QB.Observation) in real_graph, (query.name, key)
+
+
+def test_formats_and_citation(client: FlaskClient) -> None:
+    answer = client.get("/queries/exchanges", headers={"Accept": "application/json"}).json
+    citation = answer["citation"]  # type: ignore[index]
+    assert citation["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert citation["sources"][0]["issued"] == "2025-12-31" and len(citation["version"]) == 64
+    assert "just over 6,000 prisoners of war were returned to Russia" in " ".join(
+        citation["quotes"]
+    )
+    as_csv = client.get("/queries/exchanges.csv")
+    assert as_csv.content_type.startswith("text/csv")
+    assert 'rel="license"' in as_csv.headers["Link"] and 'rel="cite-as"' in as_csv.headers["Link"]
+    table = list(csv.DictReader(io.StringIO(as_csv.data.decode())))
+    assert {r["printed"] for r in table} == {"just over 6,000", "more than half", "at least 237"}
+    tsv = client.get("/queries/exchanges", headers={"Accept": "text/tab-separated-values"})
+    assert tsv.data.decode().splitlines()[0].split("\t")[:3] == [
+        "observation",
+        "statistic",
+        "printed",
+    ]
+    page = client.get("/queries/exchanges", headers={"Accept": "text/html"}).data.decode()
+    assert "just over 6,000" in page and "Cite" in page and "SELECT ?observation" in page
+    assert 'href="/sparql#query=' in page
+    listing = client.get("/queries", headers={"Accept": "application/json"}).json
+    assert {q["name"] for q in listing["queries"]} >= {"exchanges", "claims", "source-figures"}  # type: ignore[index]
+
+
+def test_parameters(client: FlaskClient) -> None:
+    variable = "https://w3id.org/powgraph/id/variable/count-returned-to-russia"
+    r = client.get("/queries/variable-over-time.json", query_string={"variable": variable})
+    assert [row["printed"] for row in r.json["rows"]] == ["just over 6,000"]  # type: ignore[index]
+    bad = client.get("/queries/variable-over-time.json", query_string={"variable": "nope"})
+    assert bad.status_code == 400 and "variable" in bad.json["error"]["message"]  # type: ignore[index]
+    unknown = client.get("/queries/exchanges.json", query_string={"colour": "red"})
+    assert unknown.status_code == 400 and "colour" in unknown.json["error"]["message"]  # type: ignore[index]
+    assert client.get("/queries/nothing-like-this").status_code == 404
+
+
+def test_limit_and_offset_are_clamped(app: Flask, client: FlaskClient) -> None:
+    """The app fixture caps answers at 5 rows."""
+    huge = client.get("/queries/source-figures.json", query_string={"limit": "99999999"})
+    assert len(huge.json["rows"]) == 5  # type: ignore[index]
+    page = client.get("/queries/source-figures.json", query_string={"limit": "2", "offset": "1"})
+    whole = client.get("/queries/source-figures.json").json["rows"]  # type: ignore[index]
+    assert page.json["rows"] == whole[1:3]  # type: ignore[index]
+    assert (
+        client.get("/queries/source-figures.json", query_string={"offset": "-1"}).status_code == 400
+    )
+
+
+INJECTIONS = [
+    '"',
+    "'",
+    ">",
+    "}",
+    "#",
+    "\\",
+    "<http://127.0.0.1:1/>",
+    "x> } SERVICE <http://127.0.0.1:1/> { ?s ?p ?o",
+    'https://w3id.org/x"> } . SERVICE <http://127.0.0.1:1/> {',
+    "urn:x\x00y",
+    "urn:\u202e\u0000",
+    "https://w3id.org/powgraph/id/dataset/2025-12-31-iwtl-report> . ?s ?p ?o #",
+    "https://w3id.org/ünïcödé/ЖЖ",
+    "urn:a}#",
+    "SERVICE",
+    "https://w3id.org/powgraph/id/dataset/x",
+]
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+def test_injection_is_400_or_a_correct_empty_answer(
+    live: LiveServer, logger: str, payload: str
+) -> None:
+    shape = requests.get(live.url + "/queries/source-figures.json", timeout=10).json()["columns"]
+    r = requests.get(
+        live.url + "/queries/source-figures.json", params={"dataset": payload}, timeout=10
+    )
+    if r.status_code == 200:
+        assert r.json()["columns"] == shape and r.json()["rows"] == []
+    else:
+        assert r.status_code == 400 and "dataset" in r.json()["error"]["message"]
+    assert Recorder.hits == []
+
+
+def test_openapi_document_validates(client: FlaskClient, settings: Settings) -> None:
+    document = client.get("/openapi.json").json
+    validate_openapi(document)  # type: ignore[arg-type]
+    names = {q.name for q in read_queries(settings.queries_dir)}
+    assert {p.removeprefix("/queries/") for p in document["paths"]} == names  # type: ignore[index]
+
+
+def test_cli_gives_the_same_rows_embedded_and_remote(live: LiveServer, built: Settings) -> None:
+    env = {"POWGRAPH_BUILD_DIR": str(built.build_dir)}
+    runner = CliRunner()
+    listed = runner.invoke(main, ["queries"], env=env)
+    assert listed.exit_code == 0 and "rank-breakdown" in listed.output
+    for name, params in (
+        ("rank-breakdown", []),
+        (
+            "variable-over-time",
+            ["--param", "variable=https://w3id.org/powgraph/id/variable/share-foreign"],
+        ),
+    ):
+        embedded = runner.invoke(main, ["query", name, "--format", "json", *params], env=env)
+        remote = runner.invoke(
+            main, ["query", name, "--format", "json", "--endpoint", live.sparql, *params], env=env
+        )
+        assert embedded.exit_code == 0 and remote.exit_code == 0, embedded.output + remote.output
+        assert json.loads(embedded.output) == json.loads(remote.output)
+        assert json.loads(embedded.output)["rows"]
+    bad = runner.invoke(main, ["query", "variable-over-time", "--param", "variable=nope"], env=env)
+    assert bad.exit_code == 2 and "variable" in bad.output
+
+
+def test_cli_runs_a_query_file(tmp_path: Path, built: Settings) -> None:
+    path = tmp_path / "mine.rq"
+    path.write_text(
+        "#+ title: mine\nPREFIX qb: <http://purl.org/linked-data/cube#>\n"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a qb:Observation }\n"
+    )
+    result = CliRunner().invoke(
+        main,
+        ["query", str(path), "--format", "csv"],
+        env={"POWGRAPH_BUILD_DIR": str(built.build_dir)},
+    )
+    assert result.exit_code == 0 and result.output.splitlines() == ["n", "26"]
