@@ -151,18 +151,21 @@ INJECTIONS = [
 ]
 
 
-@pytest.mark.parametrize("payload", INJECTIONS)
+PARAMETERS = [("source-figures", "dataset"), ("variable-over-time", "variable")]
+
+
+@pytest.mark.parametrize(("name", "parameter"), PARAMETERS)
 def test_injection_is_400_or_a_correct_empty_answer(
-    live: LiveServer, logger: str, payload: str
+    live: LiveServer, logger: str, name: str, parameter: str
 ) -> None:
-    shape = requests.get(live.url + "/queries/source-figures.json", timeout=10).json()["columns"]
-    r = requests.get(
-        live.url + "/queries/source-figures.json", params={"dataset": payload}, timeout=10
-    )
-    if r.status_code == 200:
-        assert r.json()["columns"] == shape and r.json()["rows"] == []
-    else:
-        assert r.status_code == 400 and "dataset" in r.json()["error"]["message"]
+    url = f"{live.url}/queries/{name}.json"
+    shape = requests.get(url, timeout=10).json()["columns"]
+    for payload in INJECTIONS:
+        r = requests.get(url, params={parameter: payload}, timeout=10)
+        if r.status_code == 200:
+            assert r.json()["columns"] == shape and r.json()["rows"] == [], payload
+        else:
+            assert r.status_code == 400 and parameter in r.json()["error"]["message"], payload
     assert Recorder.hits == []
 
 
