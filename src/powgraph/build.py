@@ -19,7 +19,7 @@ from powgraph.convert import convert, text_graph
 from powgraph.errors import ValidationFailed
 from powgraph.load import load_data
 from powgraph.namespaces import ONTOLOGY_IRI, POW
-from powgraph.store.embedded import INFO_FILE, write_store
+from powgraph.store.embedded import is_current, write_store
 from powgraph.validate import Report, read_graphs, validate
 
 GRAPH_FILE = "powgraph.nt"
@@ -117,7 +117,7 @@ def publish(
     ``current`` at it."""
     build_dir.mkdir(parents=True, exist_ok=True)
     final = build_dir / name
-    if final.is_dir() and not (final / INFO_FILE).is_file():  # left by an older powgraph
+    if final.is_dir() and not is_current(final):  # left by an older powgraph
         shutil.rmtree(final)
     if not final.is_dir():
         partial = build_dir / f".partial-{name}-{os.getpid()}"

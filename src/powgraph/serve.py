@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from powgraph.build import build
 from powgraph.config import Settings
-from powgraph.store.embedded import INFO_FILE, write_store
+from powgraph.store.embedded import is_current, write_store
 
 
 def store_from_files(files: list[Path], directory: Path) -> None:
@@ -35,7 +35,7 @@ def prepare(settings: Settings, data: list[Path]) -> Path:
         directory = Path(tempfile.mkdtemp(prefix="powgraph-serve-"))
         store_from_files(data, directory)
         return directory
-    if not (settings.served_store / INFO_FILE).is_file():
+    if not is_current(settings.served_store):
         build(settings)
     return settings.served_store.resolve()
 

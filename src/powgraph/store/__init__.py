@@ -34,8 +34,8 @@ class StoreInfo:
     """What the web layer needs to know of the data: its content hash and size."""
 
     version: str
-    triples: int
-    graphs: frozenset[str]
+    triples: int  # in the default graph (the union)
+    graphs: dict[str, int]  # named graph -> its triples
 
 
 class QueryFailed(PowgraphError):

@@ -26,6 +26,7 @@ from powgraph.store import (
 )
 
 INFO_FILE = "store.json"
+STORE_FORMAT = 2  # bump when the store's layout or store.json changes
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
@@ -40,14 +41,24 @@ def write_store(directory: Path, graphs: dict[str, bytes], version: str) -> None
         store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
     triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    per_graph = {name: len(ntriples.splitlines()) for name, ntriples in sorted(graphs.items())}
     del store
-    info = {"version": version, "triples": triples, "graphs": sorted(graphs)}
+    info = {"format": STORE_FORMAT, "version": version, "triples": triples, "graphs": per_graph}
     (directory / INFO_FILE).write_text(json.dumps(info), encoding="utf-8")
+
+
+def is_current(directory: Path) -> bool:
+    """Whether a store was written by this version of powgraph (else it is rebuilt)."""
+    try:
+        info = json.loads((directory / INFO_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(info, dict) and info.get("format") == STORE_FORMAT
 
 
 def read_info(directory: Path) -> StoreInfo:
     info = json.loads((directory / INFO_FILE).read_text(encoding="utf-8"))
-    return StoreInfo(info["version"], info["triples"], frozenset(info["graphs"]))
+    return StoreInfo(info["version"], info["triples"], dict(info["graphs"]))
 
 
 def _child(conn: Connection, path: str, cap: int) -> None:

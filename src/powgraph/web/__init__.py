@@ -10,7 +10,8 @@ from powgraph.config import Settings
 from powgraph.queries import read_queries
 from powgraph.store import Store
 from powgraph.store.embedded import EmbeddedStore
-from powgraph.web import canned, errors, health, sparql
+from powgraph.validate import read_graphs
+from powgraph.web import canned, entities, errors, health, pages, sparql
 from powgraph.web.answer_cache import AnswerCache
 from powgraph.web.runtime import Runtime
 
@@ -32,12 +33,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.json.sort_keys = False  # type: ignore[attr-defined]
     examples = read_queries(settings.queries_dir / "examples")
     stored = {q.name: q for q in read_queries(settings.queries_dir)}
-    app.extensions["powgraph"] = Runtime(settings, store, examples, stored)
+    linked = {q.name: q for q in read_queries(settings.queries_dir / "linked-data")}
+    ontology = read_graphs(list(settings.ontology_dir.glob("*.ttl")))
+    app.extensions["powgraph"] = Runtime(settings, store, examples, stored, linked, ontology)
     app.wsgi_app = AnswerCache(  # type: ignore[method-assign]
         app.wsgi_app, settings.cache_entries, app.config["MAX_CONTENT_LENGTH"]
     )
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(canned.bp)
+    app.register_blueprint(entities.bp)
+    app.register_blueprint(pages.bp)
     errors.init_app(app)
     return app

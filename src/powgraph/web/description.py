@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID
+from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
 
 from powgraph.store import StoreInfo
 
@@ -36,4 +36,6 @@ def service_description(endpoint: str, info: StoreInfo) -> Graph:
     g.add((dataset, SD.defaultGraph, graph))
     g.add((graph, RDF.type, SD.Graph))
     g.add((graph, VOID.triples, Literal(info.triples)))
+    void = URIRef(endpoint.rsplit("/sparql", 1)[0] + "/.well-known/void")
+    g.add((dataset, RDFS.seeAlso, void))
     return g

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from rdflib import Graph
 
 from powgraph.config import Settings
 from powgraph.queries import CannedQuery
@@ -17,6 +18,8 @@ class Runtime:
     store: Store
     examples: list[CannedQuery]
     canned: dict[str, CannedQuery]
+    linked: dict[str, CannedQuery]
+    ontology: Graph
 
 
 def runtime() -> Runtime:

@@ -1,0 +1,207 @@
+"""Linked data: every URI minted under the base dereferences. A thing (`/id/...`) answers
+303 See Other to its document (`/doc/...`), which is HTML or RDF by Accept or by extension."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from powgraph.queries import BadParameter, CannedQuery, bind
+from powgraph.store import QueryJob
+from powgraph.web import conneg
+from powgraph.web.runtime import runtime
+
+bp = Blueprint("entities", __name__)
+
+DOCUMENT_OFFERS = (conneg.HTML, conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES, conneg.RDFXML)
+EXTENSIONS = {
+    "html": conneg.HTML,
+    "ttl": conneg.TURTLE,
+    "jsonld": conneg.JSONLD,
+    "nt": conneg.NTRIPLES,
+    "rdf": conneg.RDFXML,
+}
+SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABELS = ("#label", "#prefLabel", "/title")
+
+
+@dataclass
+class Link:
+    """One property value on a page: a term, its label, and where it points on this site."""
+
+    predicate: str
+    predicate_label: str
+    value: str
+    label: str | None
+    href: str | None
+    literal: bool
+    annotation: str = ""
+
+
+@dataclass
+class Entity:
+    iri: str
+    label: str
+    types: list[Link] = field(default_factory=list)
+    outgoing: list[Link] = field(default_factory=list)
+    incoming: list[Link] = field(default_factory=list)
+    same_as: list[str] = field(default_factory=list)
+    quote: dict[str, Any] | None = None
+
+
+def local_href(iri: str) -> str | None:
+    """Where a URI is served here: our own URIs on this host, others as they are."""
+    base = runtime().settings.base_iri
+    if iri.startswith(base + "id/"):
+        return "/id/" + iri[len(base) + 3 :]
+    if iri.startswith("https://w3id.org/powgraph/def"):
+        return "/def" + iri[len("https://w3id.org/powgraph/def") :]
+    if iri.startswith(("http://", "https://")):
+        return iri
+    return None
+
+
+def select(query: CannedQuery, **params: str) -> list[dict[str, dict[str, str]]]:
+    """A linked-data query's raw SPARQL JSON bindings (terms keep their kind)."""
+    answer = runtime().store.run(QueryJob(query.text, "json", bindings=bind(query, params)))
+    bindings: list[dict[str, dict[str, str]]] = json.loads(answer.body)["results"]["bindings"]
+    return bindings
+
+
+def _label(row: dict[str, dict[str, str]], name: str) -> str | None:
+    term = row.get(name)
+    return term["value"] if term else None
+
+
+def _links(rows: list[dict[str, dict[str, str]]], node: str, node_label: str) -> list[Link]:
+    """One Link per (predicate, node), labels merged (a term may have several)."""
+    seen: dict[tuple[str, str], Link] = {}
+    for row in rows:
+        term = row[node]
+        key = (row["p"]["value"], term["value"])
+        if key in seen:
+            continue
+        literal = term["type"] == "literal"
+        annotation = term.get("xml:lang", "") or term.get("datatype", "").rsplit("#", 1)[-1]
+        seen[key] = Link(
+            row["p"]["value"],
+            _label(row, "pLabel") or row["p"]["value"].rsplit("#", 1)[-1].rsplit("/", 1)[-1],
+            term["value"],
+            None if literal else _label(row, node_label),
+            None if literal else local_href(term["value"]),
+            literal,
+            annotation if literal else "",
+        )
+    return list(seen.values())
+
+
+def load_entity(iri: str) -> Entity | None:
+    queries = runtime().linked
+    try:
+        outgoing_rows = select(queries["outgoing"], entity=iri)
+    except BadParameter:
+        return None
+    if not outgoing_rows:
+        return None
+    outgoing = _links(outgoing_rows, "o", "oLabel")
+    labels = [link.value for link in outgoing if link.predicate.endswith(LABELS)]
+    entity = Entity(iri, labels[0] if labels else iri.rsplit("/", 1)[-1])
+    entity.types = [link for link in outgoing if link.predicate == TYPE]
+    entity.same_as = [link.value for link in outgoing if link.predicate == SAME_AS]
+    entity.outgoing = [link for link in outgoing if link.predicate != TYPE]
+    entity.incoming = _links(select(queries["incoming"], entity=iri), "s", "sLabel")
+    quote = select(queries["quote"], entity=iri)
+    if quote:
+        entity.quote = {name: term["value"] for name, term in quote[0].items()}
+    return entity
+
+
+def _split(key: str) -> tuple[str, str | None]:
+    head, dot, extension = key.rpartition(".")
+    if dot and extension in EXTENSIONS and "/" not in extension:
+        return head, extension
+    return key, None
+
+
+@bp.get("/id/<path:key>")
+def thing(key: str) -> WerkzeugResponse:
+    iri = runtime().settings.base_iri + "id/" + key
+    if load_entity(iri) is None:
+        abort(404, f"nothing is known about <{iri}>")
+    response = redirect(url_for("entities.document", key=key), 303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/doc/<path:key>")
+def document(key: str) -> Response:
+    key, extension = _split(key)
+    rt = runtime()
+    iri = rt.settings.base_iri + "id/" + key
+    entity = load_entity(iri)
+    if entity is None:
+        abort(404, f"nothing is known about <{iri}>")
+    offer = (
+        EXTENSIONS[extension]
+        if extension
+        else conneg.negotiate(request.headers.get("Accept"), DOCUMENT_OFFERS)
+    )
+    if offer is None:
+        abort(406, "a document is available as " + ", ".join(o.media_type for o in DOCUMENT_OFFERS))
+    params = (("entity", "IRI", iri),)
+    describe = rt.linked["describe"]
+    if offer is conneg.HTML:
+        jsonld = json.loads(
+            rt.store.run(QueryJob(describe.text, "jsonld", bindings=params)).body or b"[]"
+        )
+        page = render_template(
+            "entity.html",
+            entity=entity,
+            jsonld=jsonld,
+            key=key,
+            version=rt.store.info.version,
+            citation=citation(entity, rt.store.info.version),
+        )
+        response = Response(page)
+    else:
+        body = rt.store.run(QueryJob(describe.text, offer.name, bindings=params)).body
+        response = Response(body, content_type=offer.content_type)
+    response.headers["Vary"] = "Accept"
+    alternates = [
+        f'</doc/{key}.{ext}>; rel="alternate"; type="{o.media_type}"'
+        for ext, o in EXTENSIONS.items()
+    ]
+    response.headers["Link"] = ", ".join([f'<{iri}>; rel="describes"', *alternates])
+    return response
+
+
+def citation(entity: Entity, version: str) -> dict[str, str]:
+    """How to cite a figure or claim: plain text and BibTeX."""
+    quote = entity.quote or {}
+    title = entity.label
+    source = f"{quote['sourceTitle']} ({quote['issued']})" if quote else ""
+    where = f"{entity.iri} (data version {version[:12]}, CC BY 4.0)"
+    plain = f"“{title}”. " + (f"{source}. " if source else "") + f"In powgraph, {where}."
+    fields = {
+        "title": title,
+        "note": f"{source}. Quote: {quote.get('exact', '')}" if quote else "",
+        "howpublished": f"\\url{{{entity.iri}}}",
+        "publisher": "powgraph",
+        "version": version[:12],
+        "license": "CC BY 4.0",
+    }
+    key = "powgraph-" + entity.iri.rstrip("/").rsplit("/", 1)[-1]
+    lines = [f"  {name} = {{{_bibtex_safe(value)}}}" for name, value in fields.items() if value]
+    return {"plain": plain, "bibtex": f"@misc{{{key},\n" + ",\n".join(lines) + "\n}"}
+
+
+def _bibtex_safe(value: str) -> str:
+    """Braces would end a BibTeX field early; the URL command keeps its own."""
+    if value.startswith("\\url{"):
+        return value
+    return value.replace("{", "(").replace("}", ")")
