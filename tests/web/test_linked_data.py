@@ -1,0 +1,185 @@
+"""Every minted URI dereferences (303 to a document in HTML and RDF), unknown ones are 404,
+pages escape what they show, and the home page shows every figure with its quote."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import requests
+from flask.testing import FlaskClient
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL
+
+from powgraph.config import Settings
+from powgraph.serve import store_from_files
+from powgraph.web import create_app
+from tests.web.conftest import LiveServer
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, FLAGS, _chromium_or_skip
+
+TURTLE = {"Accept": "text/turtle"}
+
+
+def test_every_subject_dereferences(
+    live: LiveServer, real_graph: Graph, settings: Settings
+) -> None:
+    base = settings.base_iri + "id/"
+    subjects = sorted(
+        {s for s in real_graph.subjects() if isinstance(s, URIRef) and str(s).startswith(base)}
+    )
+    assert len(subjects) > 100
+    session = requests.Session()
+    for subject in subjects:
+        path = str(subject)[len(settings.base_iri) - 1 :]
+        thing = session.get(live.url + path, allow_redirects=False, timeout=10)
+        assert thing.status_code == 303, subject
+        document = live.url + thing.headers["Location"]
+        html = session.get(document, headers={"Accept": "text/html"}, timeout=10)
+        assert html.status_code == 200 and html.headers["Content-Type"].startswith("text/html"), (
+            subject
+        )
+        turtle = session.get(document, headers=TURTLE, timeout=10)
+        assert turtle.status_code == 200 and turtle.headers["Vary"] == "Accept"
+        served = Graph().parse(data=turtle.text, format="turtle")
+        for _, p, o in real_graph.triples((subject, None, None)):
+            # value equality: the store writes decimals canonically ("18" for "18.0")
+            assert any(o.eq(other) for other in served.objects(subject, p)), (subject, p, o)
+
+
+def test_unknown_uris_are_404(live: LiveServer) -> None:
+    for path in (
+        "/id/observation/nope/nothing",
+        "/doc/place/atlantis",
+        "/id/place/russia%3Cscript%3E",
+    ):
+        r = requests.get(live.url + path, headers={"Accept": "application/json"}, timeout=10)
+        assert r.status_code == 404 and r.json()["error"]["status"] == 404
+    html = requests.get(
+        live.url + "/id/place/atlantis", headers={"Accept": "text/html"}, timeout=10
+    )
+    assert html.status_code == 404 and html.headers["Content-Type"].startswith("text/html")
+
+
+CONNEG = [
+    # path, Accept, status, media type
+    ("/doc/place/russia", "text/html", 200, "text/html"),
+    ("/doc/place/russia", "text/turtle", 200, "text/turtle"),
+    ("/doc/place/russia", "application/ld+json", 200, "application/ld+json"),
+    ("/doc/place/russia", "application/n-triples", 200, "application/n-triples"),
+    ("/doc/place/russia", "application/rdf+xml", 200, "application/rdf+xml"),
+    ("/doc/place/russia", "*/*", 200, "text/html"),
+    ("/doc/place/russia", "text/turtle;q=0.5, application/ld+json", 200, "application/ld+json"),
+    ("/doc/place/russia", "image/png", 406, "application/json"),
+    ("/doc/place/russia.ttl", "text/html", 200, "text/turtle"),
+    ("/doc/place/russia.jsonld", None, 200, "application/ld+json"),
+    ("/doc/place/russia.nt", None, 200, "application/n-triples"),
+    ("/doc/place/russia.rdf", None, 200, "application/rdf+xml"),
+    ("/def", "text/html", 200, "text/html"),
+    ("/def", "text/turtle", 200, "text/turtle"),
+    ("/def.ttl", None, 200, "text/turtle"),
+    ("/.well-known/void", None, 200, "text/turtle"),
+    ("/dataset", "application/ld+json", 200, "application/ld+json"),
+]
+
+
+@pytest.mark.parametrize(("path", "accept", "status", "media"), CONNEG)
+def test_content_negotiation(
+    live: LiveServer, path: str, accept: str | None, status: int, media: str
+) -> None:
+    r = requests.get(live.url + path, headers={"Accept": accept} if accept else {}, timeout=10)
+    assert r.status_code == status
+    assert r.headers["Content-Type"].split(";")[0] == media
+    if status == 200 and path.startswith("/doc/"):
+        assert r.headers["Vary"] == "Accept"
+        assert 'rel="alternate"' in r.headers["Link"]
+
+
+def test_wikidata_links_are_visible(live: LiveServer) -> None:
+    page = requests.get(
+        live.url + "/doc/place/zaporizhzhia-oblast", headers={"Accept": "text/html"}, timeout=10
+    )
+    assert 'href="http://www.wikidata.org/entity/Q171334"' in page.text
+    turtle = Graph().parse(
+        data=requests.get(live.url + "/doc/event/russian-invasion-of-ukraine.ttl", timeout=10).text
+    )
+    assert URIRef("http://www.wikidata.org/entity/Q110999040") in set(
+        turtle.objects(None, OWL.sameAs)
+    )
+
+
+def test_void_names_endpoint_dumps_and_licence(live: LiveServer) -> None:
+    void = Graph().parse(
+        data=requests.get(live.url + "/.well-known/void", timeout=10).text, format="turtle"
+    )
+    text = void.serialize(format="nt")
+    for needle in (
+        "rdfs.org/ns/void#sparqlEndpoint",
+        "void#dataDump",
+        "void#uriSpace",
+        "void#triples",
+        "creativecommons.org/licenses/by/4.0",
+        "dcat#distribution",
+        "dcterms/issued",
+    ):
+        assert needle.replace("dcterms", "purl.org/dc/terms") in text or needle in text, needle
+    dump = requests.get(
+        live.url + "/dumps/latest/powgraph.nt", headers={"Range": "bytes=0-9"}, timeout=10
+    )
+    assert dump.status_code == 206 and len(dump.content) == 10
+    sd = requests.get(live.sparql, headers=TURTLE, timeout=10).text
+    assert "/.well-known/void" in sd
+
+
+def test_markup_in_data_renders_inert(tmp_path: Path, built: Settings) -> None:
+    data = tmp_path / "xss.ttl"
+    data.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://example.org/x/id/place/evil> rdfs:label "<script>alert(1)</script>" ;\n'
+        '  rdfs:comment "</script><img src=x onerror=alert(2)>" ;\n'
+        "  rdfs:seeAlso <javascript:alert(3)> .\n"
+    )
+    store = tmp_path / "store"
+    store.mkdir()
+    store_from_files([data], store)
+    app = create_app(replace(built, base_iri="https://example.org/x/", store_dir=store))
+    try:
+        client: FlaskClient = app.test_client()
+        page = client.get("/doc/place/evil", headers={"Accept": "text/html"}).data.decode()
+        assert "<script>alert" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert 'href="javascript:' not in page
+    finally:
+        app.extensions["powgraph"].store.close()
+
+
+def test_home_and_observation_page_in_chromium(live: LiveServer, real_graph: Graph) -> None:
+    _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_founding_report import CLAIMS, FIGURES
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(live.url + "/", wait_until="networkidle")
+            text = page.inner_text("main")
+            for printed, *_rest, words in FIGURES:
+                assert printed in text and words in text, printed
+            for _kind, words in CLAIMS:
+                assert words in text
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+            page.screenshot(path=str(ARTIFACTS / "home-phone.png"))
+            page.click("text=observation/2025-12-31-iwtl-report/captured-total")
+            page.wait_for_selector("#quote mark")
+            assert "more than 10,000 Russian servicemen have been captured" in page.inner_text(
+                "#quote mark"
+            )
+            assert "powgraph-captured-total" in page.inner_text("#cite")
+            page.screenshot(path=str(ARTIFACTS / "observation.png"), full_page=True)
+        finally:
+            browser.close()
+    assert os.path.getsize(ARTIFACTS / "observation.png") > 1000
