@@ -24,6 +24,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 serve: $(STAMP)
 	$(BIN)/powgraph build
+	$(BIN)/powgraph release
 	$(BIN)/powgraph serve --host $(HOST) --port $(PORT)
 
 build: $(STAMP)

@@ -88,6 +88,30 @@ def serve_command(
         sys.exit(EXIT_VIOLATIONS)
 
 
+@main.command("release")
+@click.option(
+    "--version", "version", help="the release's name (default: data date and content hash)"
+)
+@click.pass_obj
+def release_command(settings: Settings, version: str | None) -> None:
+    """Publish an immutable, checksummed release (a BagIt bag) in releases/."""
+    from powgraph.release import release
+
+    try:
+        done = release(settings, version)
+    except DataError as exc:
+        _report_data_error(exc)
+        sys.exit(EXIT_ERROR)
+    except ValidationFailed as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    except PowgraphError as exc:
+        click.echo(f"powgraph: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    state = "released" if done.created else "already released"
+    click.echo(f"{state} {done.version}: {done.directory} ({done.triples} triples), now latest")
+
+
 @main.command("queries")
 @click.pass_obj
 def queries_command(settings: Settings) -> None:

@@ -23,6 +23,7 @@ class Settings:
     shapes_dir: Path = field(default=PROJECT_ROOT / "shapes")
     queries_dir: Path = field(default=PROJECT_ROOT / "queries")
     build_dir: Path = field(default=PROJECT_ROOT / "build")
+    releases_dir: Path = field(default=PROJECT_ROOT / "releases")
     # the store the endpoint serves; empty means build_dir/current
     store_dir: Path | None = None
     query_timeout: float = 10.0  # seconds a query may run before its process is killed

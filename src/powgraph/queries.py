@@ -5,7 +5,9 @@ endpoint, a VALUES block written by rdflib), never pasted into the text."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import re
 from collections.abc import Mapping
@@ -229,3 +231,13 @@ def run_on_endpoint(endpoint: str, query: CannedQuery, bindings: tuple[Binding, 
     document = client.queryAndConvert()
     assert isinstance(document, dict)
     return rows(document)
+
+
+def write_table(columns: list[str], found: list[dict[str, Any]], delimiter: str = ",") -> bytes:
+    """Rows as CSV (or TSV with a tab): one header line, empty cells for unbound values."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter)
+    writer.writerow(columns)
+    for row in found:
+        writer.writerow(["" if row[c] is None else row[c] for c in columns])
+    return buffer.getvalue().encode()

@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 
 from powgraph.build import build
 from powgraph.config import Settings
+from powgraph.release import release
 from powgraph.web import create_app
 
 QUERY_TIMEOUT = 2.0  # seconds: the budget the live server enforces in these tests
@@ -71,8 +72,13 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = replace(Settings(), build_dir=tmp_path_factory.mktemp("build"))
+    settings = replace(
+        Settings(),
+        build_dir=tmp_path_factory.mktemp("build"),
+        releases_dir=tmp_path_factory.mktemp("releases"),
+    )
     build(settings)
+    release(settings)
     return settings
 
 
@@ -81,6 +87,7 @@ def start_server(settings: Settings, extra_env: dict[str, str], args: list[str] 
     env = {
         **os.environ,
         "POWGRAPH_BUILD_DIR": str(settings.build_dir),
+        "POWGRAPH_RELEASES_DIR": str(settings.releases_dir),
         "POWGRAPH_QUERY_TIMEOUT": str(QUERY_TIMEOUT),
         **extra_env,
     }

@@ -11,7 +11,7 @@ import pytest
 import requests
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL
+from rdflib.namespace import OWL, VOID
 
 from powgraph.config import Settings
 from powgraph.serve import store_from_files
@@ -125,9 +125,10 @@ def test_void_names_endpoint_dumps_and_licence(live: LiveServer) -> None:
     ):
         assert needle.replace("dcterms", "purl.org/dc/terms") in text or needle in text, needle
     dump = requests.get(
-        live.url + "/dumps/latest/powgraph.nt", headers={"Range": "bytes=0-9"}, timeout=10
+        live.url + "/dumps/latest/powgraph.nt.gz", headers={"Range": "bytes=0-9"}, timeout=10
     )
     assert dump.status_code == 206 and len(dump.content) == 10
+    assert any(str(o).endswith("/powgraph.nt.gz") for o in void.objects(None, VOID.dataDump))
     sd = requests.get(live.sparql, headers=TURTLE, timeout=10).text
     assert "/.well-known/void" in sd
 

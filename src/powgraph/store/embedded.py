@@ -175,6 +175,11 @@ class EmbeddedStore:
         self._children.clear()
 
 
+def run_job(store: ox.Store, job: QueryJob, cap: int) -> Answer:
+    """A job answered in this process, on a store that is not served (releases)."""
+    return _reply(_answer(store, job, cap))
+
+
 def _reply(reply: tuple[Any, ...]) -> Answer:
     if reply[0] == "ok":
         return Answer(reply[1], reply[2])

@@ -11,7 +11,7 @@ from powgraph.queries import read_queries
 from powgraph.store import Store
 from powgraph.store.embedded import EmbeddedStore
 from powgraph.validate import read_graphs
-from powgraph.web import canned, entities, errors, health, pages, sparql
+from powgraph.web import canned, dumps, entities, errors, health, pages, sparql
 from powgraph.web.answer_cache import AnswerCache
 from powgraph.web.runtime import Runtime
 
@@ -44,5 +44,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(canned.bp)
     app.register_blueprint(entities.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(dumps.bp)
     errors.init_app(app)
     return app

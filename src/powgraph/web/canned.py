@@ -3,15 +3,13 @@ sources and quotes behind its rows, the data version and the licence."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from powgraph.namespaces import CC_BY_4
-from powgraph.queries import BadParameter, CannedQuery, Rows, bind, run_on_store
+from powgraph.queries import BadParameter, CannedQuery, Rows, bind, run_on_store, write_table
 from powgraph.web import conneg
 from powgraph.web.params import parse_pairs
 from powgraph.web.runtime import runtime
@@ -65,7 +63,8 @@ def query(name: str) -> Response:
             "rows": rows,
         }
         return jsonify(body)
-    response = Response(_table(columns, rows, offer), content_type=offer.content_type)
+    delimiter = "," if offer is conneg.CSV else "\t"
+    response = Response(write_table(columns, rows, delimiter), content_type=offer.content_type)
     links = [f'<{CC_BY_4}>; rel="license"'] + [
         f'<{s["source"]}>; rel="cite-as"' for s in citation["sources"]
     ]
@@ -133,17 +132,6 @@ def _citation(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "license": str(CC_BY_4),
         "publisher": "powgraph",
     }
-
-
-def _table(columns: list[str], rows: list[dict[str, Any]], offer: conneg.Offer) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(
-        buffer, lineterminator="\r\n", delimiter="," if offer is conneg.CSV else "\t"
-    )
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row[c] is None else row[c] for c in columns])
-    return buffer.getvalue().encode()
 
 
 def _summary(canned: CannedQuery) -> dict[str, Any]:

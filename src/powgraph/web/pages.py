@@ -3,16 +3,17 @@ the ontology at its namespace, the VoID/DCAT description, and the latest dumps."
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
+from flask import Blueprint, Response, abort, render_template, request
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from powgraph.build import data_graph_iri
+from powgraph.metadata import Dump, describe_dataset
 from powgraph.namespaces import CC_BY_4, ONTOLOGY_IRI, POW
 from powgraph.queries import bind, run_on_store
+from powgraph.release import DUMP_FILES, latest_release, media_type
 from powgraph.web import conneg
 from powgraph.web.entities import local_href
 from powgraph.web.runtime import runtime
@@ -21,7 +22,6 @@ bp = Blueprint("pages", __name__)
 
 RDF_OFFERS = (conneg.TURTLE, conneg.JSONLD, conneg.RDFXML, conneg.NTRIPLES)
 RDFLIB = {"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml", "ntriples": "nt"}
-DUMPS = {"powgraph.nt": "application/n-triples", "powgraph.ttl": "text/turtle"}
 
 
 def _rows(name: str, **params: str) -> list[dict[str, Any]]:
@@ -69,10 +69,10 @@ def _schema_dataset(sources: list[dict[str, Any]]) -> dict[str, Any]:
         "distribution": [
             {
                 "@type": "DataDownload",
-                "encodingFormat": media,
+                "encodingFormat": media_type(name),
                 "contentUrl": f"{root}/dumps/latest/{name}",
             }
-            for name, media in DUMPS.items()
+            for name in DUMP_FILES
         ],
     }
 
@@ -144,103 +144,29 @@ def dataset() -> Response:
             "the dataset description is available as "
             + ", ".join(o.media_type for o in RDF_OFFERS),
         )
-    body = void_graph(request.host_url.rstrip("/")).serialize(
-        format=RDFLIB[offer.name], encoding="utf-8"
-    )
-    response = Response(body, content_type=offer.content_type)
-    response.headers["Vary"] = "Accept"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def void_graph(root: str) -> Graph:
-    """VoID and DCAT 3: what the data is, where its endpoint and dumps are, under what licence."""
     rt = runtime()
-    g = Graph(bind_namespaces="none")
-    for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF)):
-        g.bind(prefix, ns)
-    ds, publisher = URIRef(root + "/dataset"), URIRef(root + "/")
-    g.add((ds, RDF.type, VOID.Dataset))
-    g.add((ds, RDF.type, DCAT.Dataset))
-    g.add(
-        (
-            ds,
-            DCTERMS.title,
-            Literal(
-                "powgraph: published statistics on prisoners of war in the Russia–Ukraine war",
-                lang="en",
-            ),
-        )
-    )
-    g.add(
-        (
-            ds,
-            DCTERMS.description,
-            Literal(
-                "Aggregate figures with their verbatim quotes, sources and implied intervals.",
-                lang="en",
-            ),
-        )
-    )
-    g.add((ds, DCTERMS.license, CC_BY_4))
-    g.add((ds, DCTERMS.publisher, publisher))
-    g.add((publisher, RDF.type, FOAF.Organization))
-    g.add((publisher, FOAF.name, Literal("powgraph contributors")))
-    issued = sorted(str(d["issued"]) for d in _rows("datasets"))
-    if issued:
-        g.add((ds, DCTERMS.issued, Literal(issued[0], datatype=XSD.date)))
-        g.add((ds, DCTERMS.modified, Literal(issued[-1], datatype=XSD.date)))
-    g.add((ds, VOID.sparqlEndpoint, URIRef(root + "/sparql")))
-    g.add((ds, VOID.uriSpace, Literal(rt.settings.base_iri + "id/")))
-    g.add((ds, VOID.triples, Literal(rt.store.info.graphs.get(data_graph_iri(rt.settings), 0))))
-    g.add((ds, VOID.vocabulary, URIRef(str(POW._NS))))
-    g.add((ds, DCTERMS.conformsTo, ONTOLOGY_IRI))
-    for name, media in DUMPS.items():
-        url = URIRef(f"{root}/dumps/latest/{name}")
-        if _dump_path(name) is None:
-            continue
-        distribution = URIRef(f"{root}/dumps/latest/{name}#distribution")
-        g.add((ds, VOID.dataDump, url))
-        g.add((ds, DCAT.distribution, distribution))
-        g.add((distribution, RDF.type, DCAT.Distribution))
-        g.add((distribution, DCAT.downloadURL, url))
-        g.add(
-            (
-                distribution,
-                DCAT.mediaType,
-                URIRef("https://www.iana.org/assignments/media-types/" + media),
+    root = request.host_url.rstrip("/")
+    latest = latest_release(rt.settings.releases_dir)
+    dumps = []
+    if latest:
+        for name in DUMP_FILES:
+            file = latest["files"][name]
+            dumps.append(
+                Dump(f"{root}/dumps/{latest['version']}/{name}", media_type(name), file["size"])
             )
-        )
-        g.add((distribution, DCTERMS.license, CC_BY_4))
-        path = _dump_path(name)
-        assert path is not None
-        g.add(
-            (
-                distribution,
-                DCAT.byteSize,
-                Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger),
-            )
-        )
-    service = URIRef(root + "/sparql")
-    g.add((service, RDF.type, DCAT.DataService))
-    g.add((service, DCAT.endpointURL, service))
-    g.add((service, DCAT.servesDataset, ds))
-    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
-    return g
-
-
-def _dump_path(name: str) -> Path | None:
-    path = runtime().settings.served_store / name
-    return path if name in DUMPS and path.is_file() else None
-
-
-@bp.get("/dumps/latest/<name>")
-def dump(name: str) -> Response:
-    path = _dump_path(name)
-    if path is None:
-        abort(404, f"no dump named {name!r}; the dumps are {', '.join(DUMPS)}")
-    response = send_file(
-        path, mimetype=DUMPS[name], conditional=True, as_attachment=True, download_name=name
+    graph = describe_dataset(
+        root + "/dataset",
+        rt.settings.base_iri,
+        rt.store.info.graphs.get(data_graph_iri(rt.settings), 0),
+        [str(d["issued"]) for d in _rows("datasets")],
+        dumps,
+        endpoint=root + "/sparql",
+        publisher=root + "/",
     )
+    response = Response(
+        graph.serialize(format=RDFLIB[offer.name], encoding="utf-8"),
+        content_type=offer.content_type,
+    )
+    response.headers["Vary"] = "Accept"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -1,0 +1,335 @@
+"""Archival releases: releases/<version>/ is a BagIt bag whose payload holds the dumps, the
+ontology and shapes, the validation report, every canned query's answer, VoID/DCAT, CITATION.cff,
+a README, the licence and SHA256SUMS. Built in a partial folder, fsynced, renamed into place and
+made read-only; `latest` is switched with one atomic rename. Same inputs, same bytes."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import bagit
+import pyoxigraph as ox
+
+from powgraph.build import Checked, check, sorted_ntriples
+from powgraph.config import Settings
+from powgraph.errors import PowgraphError, ValidationFailed
+from powgraph.load import load_data
+from powgraph.metadata import Dump, describe_dataset
+from powgraph.queries import read_queries, rows, write_table
+from powgraph.store import QueryJob
+from powgraph.store.embedded import run_job
+
+LATEST = "latest"
+DUMP_FILES = ("powgraph.nt.gz", "powgraph.nq.gz", "powgraph.jsonld.gz", "powgraph.ttl")
+INFO = "release.json"
+SUMS = "SHA256SUMS"
+MEDIA_TYPES = {
+    ".ttl": "text/turtle",
+    ".gz": "application/gzip",
+    ".csv": "text/csv",
+    ".cff": "text/plain",
+    ".md": "text/markdown",
+    ".json": "application/json",
+    "": "text/plain",
+}
+PREFIXES = {
+    "pow": "https://w3id.org/powgraph/def#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "time": "http://www.w3.org/2006/time#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "sdmx-measure": "http://purl.org/linked-data/sdmx/2009/measure#",
+    "sdmx-attribute": "http://purl.org/linked-data/sdmx/2009/attribute#",
+}
+
+
+class ReleaseExists(PowgraphError):
+    """A released version is never rewritten; a different payload needs a new version."""
+
+    http_status = 409
+
+
+@dataclass(frozen=True)
+class Released:
+    version: str
+    directory: Path
+    triples: int
+    created: bool
+
+
+def media_type(name: str) -> str:
+    return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
+
+
+def _gzip(data: bytes) -> bytes:
+    """Reproducible gzip: no file name, no time stamp."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def _quads(triples: list[ox.Triple], settings: Settings, sources: list[str]) -> list[ox.Quad]:
+    """One named graph per source data set (its observations, claims, quotes, document);
+    everything shared (variables, places, periods, the structure) in a vocabulary graph."""
+    base = settings.base_iri + "id/"
+    vocabulary = ox.NamedNode(base + "graph/vocabulary")
+    graphs = {key: ox.NamedNode(f"{base}dataset/{key}") for key in sources}
+    out = []
+    for t in triples:
+        graph = vocabulary
+        subject = t.subject.value if isinstance(t.subject, ox.NamedNode) else ""
+        if subject.startswith(base):
+            parts = subject[len(base) :].split("/")
+            if len(parts) >= 2 and parts[0] in (
+                "observation",
+                "claim",
+                "quote",
+                "selector",
+                "dataset",
+                "source",
+            ):
+                graph = graphs.get(parts[1], vocabulary)
+        out.append(ox.Quad(t.subject, t.predicate, t.object, graph))
+    return out
+
+
+def payload(settings: Settings, checked: Checked, version: str) -> dict[str, bytes]:
+    """Every payload file, by name, as bytes."""
+    nt = sorted_ntriples(checked.graph)
+    triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    data = load_data(settings.data_dir)
+    sources = [sf.source.key for sf in data.sources]
+    quads = sorted(_quads([q.triple for q in triples], settings, sources), key=str)
+    issued = sorted(sf.source.issued.isoformat() for sf in data.sources)
+    files: dict[str, bytes] = {
+        "powgraph.nt.gz": _gzip(nt),
+        "powgraph.ttl": ox.serialize(
+            [q.triple for q in triples], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES
+        )
+        or b"",
+        "powgraph.nq.gz": _gzip(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""),
+        "powgraph.jsonld.gz": _gzip(
+            ox.serialize([q.triple for q in triples], format=ox.RdfFormat.JSON_LD) or b""
+        ),
+        "validation-report.ttl": checked.report.graph.serialize(format="turtle", encoding="utf-8"),
+    }
+    for path in sorted(settings.ontology_dir.glob("*.ttl")):
+        files[f"ontology/{path.name}"] = path.read_bytes()
+    for path in sorted(settings.shapes_dir.glob("*.ttl")):
+        files[f"shapes/{path.name}"] = path.read_bytes()
+    files.update(_canned_answers(settings, nt, sorted_ntriples(checked.ontology)))
+    dumps = [Dump(name, media_type(name), len(files[name])) for name in DUMP_FILES]
+    void = describe_dataset("", settings.base_iri, len(triples), issued, dumps)
+    files["void.ttl"] = void.serialize(format="turtle", encoding="utf-8")
+    files["CITATION.cff"] = _citation(version, issued).encode()
+    files["README.md"] = _readme(version, len(triples), sources).encode()
+    files["LICENSE"] = LICENSE.encode()
+    files[INFO] = json.dumps(
+        {
+            "version": version,
+            "triples": len(triples),
+            "issued": issued,
+            "files": {
+                n: {"size": len(b), "sha256": hashlib.sha256(b).hexdigest()}
+                for n, b in sorted(files.items())
+            },
+        },
+        indent=1,
+        sort_keys=True,
+    ).encode()
+    files[SUMS] = "".join(
+        f"{hashlib.sha256(b).hexdigest()}  {n}\n" for n, b in sorted(files.items())
+    ).encode()
+    return files
+
+
+def _canned_answers(settings: Settings, data_nt: bytes, ontology_nt: bytes) -> dict[str, bytes]:
+    """Each canned query's answer (default parameters) as CSV, from a store of this release."""
+    store = ox.Store()
+    for nt in (data_nt, ontology_nt):
+        store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+    out = {}
+    for query in read_queries(settings.queries_dir):
+        bindings = tuple(
+            (p.name, p.type, p.default) for p in query.parameters if p.default is not None
+        )
+        answer = run_job(store, QueryJob(query.text, "json", bindings=bindings), settings.row_cap)
+        columns, found = rows(json.loads(answer.body))
+        out[f"queries/{query.name}.csv"] = write_table(columns, found)
+    return out
+
+
+def _citation(version: str, issued: list[str]) -> str:
+    return "\n".join(
+        [
+            "cff-version: 1.2.0",
+            'message: "Cite these data as below, and each figure\'s source as recorded in them."',
+            "type: dataset",
+            'title: "powgraph: published statistics on prisoners of war in the Russia-Ukraine war"',
+            f'version: "{version}"',
+            f"date-released: {issued[-1] if issued else '1970-01-01'}",
+            "license: CC-BY-4.0",
+            "authors:",
+            '  - name: "powgraph contributors"',
+            "",
+        ]
+    )
+
+
+def _readme(version: str, triples: int, sources: list[str]) -> str:
+    return f"""# powgraph release {version}
+
+Published statistics on prisoners of war in the Russia-Ukraine war, as linked data: every figure
+with its verbatim quote, its source, and its qualifier as a machine-readable interval. Aggregate
+statistics only. {triples} triples from {len(sources)} source(s): {", ".join(sources)}.
+
+This folder is a BagIt bag (RFC 8493); the files are in data/:
+
+- powgraph.nt.gz: sorted N-Triples (the byte-exact form), gzip
+- powgraph.nq.gz: N-Quads, one named graph per source data set plus a vocabulary graph
+- powgraph.ttl, powgraph.jsonld.gz: Turtle and JSON-LD
+- ontology/, shapes/: the ontology and the SHACL shapes the data passed
+- validation-report.ttl: the SHACL report
+- queries/*.csv: every canned query's answer
+- void.ttl: VoID/DCAT description; CITATION.cff: how to cite; LICENSE: CC BY 4.0
+- release.json: version, triple count, size and sha256 of each file; SHA256SUMS
+
+Verify: `cd data && sha256sum -c SHA256SUMS`, or validate the bag (`bagit.py --validate .`).
+A released version never changes; new data gets a new version.
+"""
+
+
+LICENSE = """The data in this release is licensed under the Creative Commons Attribution 4.0
+International licence (CC BY 4.0): https://creativecommons.org/licenses/by/4.0/legalcode
+
+Attribution: powgraph contributors, citing the source publication of each figure as recorded in
+the data. The quotes are short excerpts of third-party publications, kept with their sources.
+"""
+
+
+def default_version(settings: Settings, files: dict[str, bytes]) -> str:
+    """The data's latest publication date and a hash of the graphs: same data, same version."""
+    digest = hashlib.sha256(b"".join(files[n] for n in ("powgraph.nt.gz",))).hexdigest()[:12]
+    issued = json.loads(files[INFO])["issued"]
+    return f"{issued[-1] if issued else 'undated'}-{digest}"
+
+
+def release(settings: Settings, version: str | None = None) -> Released:
+    """Validate, write the bag into a partial folder, then rename it into place and switch
+    `latest`. A failure at any point leaves every earlier release and `latest` as they were."""
+    checked = check(settings)
+    if not checked.report.conforms:
+        raise ValidationFailed(checked.report.text)
+    files = payload(settings, checked, version or "pending")
+    if version is None:
+        version = default_version(settings, files)
+        files = payload(settings, checked, version)
+    triples = json.loads(files[INFO])["triples"]
+    releases = settings.releases_dir
+    releases.mkdir(parents=True, exist_ok=True)
+    final = releases / version
+    for stale in releases.glob(".partial-*"):
+        _make_writable(stale)
+        shutil.rmtree(stale, ignore_errors=True)
+    if final.exists():
+        existing = (
+            (final / "data" / SUMS).read_bytes() if (final / "data" / SUMS).is_file() else b""
+        )
+        if existing != files[SUMS]:
+            raise ReleaseExists(
+                f"release {version} exists with other content; choose a new version"
+            )
+        _switch_latest(releases, version)
+        return Released(version, final, triples, False)
+    partial = releases / f".partial-{version}-{os.getpid()}"
+    partial.mkdir()
+    for name, content in files.items():
+        path = partial / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+    issued = json.loads(files[INFO])["issued"]
+    bagit.make_bag(
+        str(partial),
+        bag_info={
+            "Bagging-Date": issued[-1] if issued else "1970-01-01",
+            "Bag-Software-Agent": "powgraph",
+            "External-Identifier": version,
+        },
+        checksums=["sha256"],
+    )
+    _fsync_tree(partial)
+    _make_read_only(partial)
+    os.replace(partial, final)
+    _fsync_dir(releases)
+    _switch_latest(releases, version)
+    return Released(version, final, triples, True)
+
+
+def _switch_latest(releases: Path, version: str) -> None:
+    link = releases / f".{LATEST}-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(version)
+    os.replace(link, releases / LATEST)
+    _fsync_dir(releases)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+        else:
+            _fsync_dir(path)
+    _fsync_dir(root)
+
+
+def _make_read_only(root: Path) -> None:
+    for path in root.rglob("*"):
+        path.chmod(0o444 if path.is_file() else 0o555)
+    root.chmod(0o555)
+
+
+def _make_writable(root: Path) -> None:
+    if root.is_dir():
+        root.chmod(0o755)
+        for path in root.rglob("*"):
+            path.chmod(0o644 if path.is_file() else 0o755)
+
+
+def list_releases(releases: Path) -> list[dict[str, Any]]:
+    """Every complete release, newest first, from its release.json."""
+    out = []
+    for directory in sorted(releases.glob("*"), reverse=True):
+        info = directory / "data" / INFO
+        if directory.name.startswith(".") or directory.is_symlink() or not info.is_file():
+            continue
+        out.append(json.loads(info.read_text(encoding="utf-8")))
+    return out
+
+
+def latest_release(releases: Path) -> dict[str, Any] | None:
+    info = releases / LATEST / "data" / INFO
+    if not info.is_file():
+        return None
+    result: dict[str, Any] = json.loads(info.read_text(encoding="utf-8"))
+    return result

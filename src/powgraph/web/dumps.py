@@ -1,0 +1,80 @@
+"""/dumps: every release, listed as HTML, JSON or DCAT; its files served as they were written
+(ETag, Last-Modified, Content-Length, Range); /dumps/latest/... redirects to the version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file
+from rdflib import Graph
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from powgraph.metadata import Dump, describe_dataset
+from powgraph.release import LATEST, list_releases, media_type
+from powgraph.web import conneg
+from powgraph.web.runtime import runtime
+
+bp = Blueprint("dumps", __name__)
+LISTING = (conneg.HTML, conneg.Offer("json", "application/json"), conneg.TURTLE, conneg.JSONLD)
+
+
+@bp.get("/dumps")
+def index() -> Response:
+    releases = list_releases(runtime().settings.releases_dir)
+    offer = conneg.negotiate(request.headers.get("Accept"), LISTING, request.args.get("format"))
+    if offer is None:
+        abort(406, "the release list is available as " + ", ".join(o.media_type for o in LISTING))
+    root = request.host_url.rstrip("/")
+    if offer is conneg.HTML:
+        return Response(render_template("dumps.html", releases=releases))
+    if offer.name == "json":
+        return jsonify({"releases": releases, "latest": f"{root}/dumps/{LATEST}/"})
+    graph = Graph()
+    for info in releases:
+        dumps = [
+            Dump(f"{root}/dumps/{info['version']}/{name}", media_type(name), meta["size"])
+            for name, meta in info["files"].items()
+            if name.startswith("powgraph.")
+        ]
+        graph += describe_dataset(
+            f"{root}/dumps/{info['version']}/",
+            runtime().settings.base_iri,
+            info["triples"],
+            info["issued"],
+            dumps,
+        )
+    fmt = {"turtle": "turtle", "jsonld": "json-ld"}[offer.name]
+    return Response(graph.serialize(format=fmt, encoding="utf-8"), content_type=offer.content_type)
+
+
+@bp.get(f"/dumps/{LATEST}/<path:name>")
+def latest(name: str) -> WerkzeugResponse:
+    target = (runtime().settings.releases_dir / LATEST).resolve()
+    if not target.is_dir():
+        abort(404, "nothing has been released yet")
+    return redirect(f"/dumps/{target.name}/{name}", 302)
+
+
+@bp.get("/dumps/<version>/<path:name>")
+def file(version: str, name: str) -> Response:
+    releases = runtime().settings.releases_dir
+    payload = releases / version / "data"
+    path = (payload / name).resolve()
+    if (
+        version.startswith(".")
+        or version == LATEST
+        or not _inside(path, payload.resolve())
+        or not path.is_file()
+    ):
+        abort(404, f"no file {name!r} in release {version!r}; see /dumps")
+    # a .gz is the file itself (application/gzip, a download), never a transparent Content-Encoding
+    response = send_file(
+        path, mimetype=media_type(name), conditional=True, as_attachment=name.endswith(".gz")
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
