@@ -1,0 +1,176 @@
+"""Releases: reproducible bytes, a valid bag, dumps that round-trip, immutability, conditional
+and range requests, and a build killed at random points that never harms `latest`."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import bagit
+import pyoxigraph as ox
+import pytest
+import requests
+from rdflib import Graph
+from rdflib.compare import to_isomorphic
+
+from powgraph.build import data_graph_iri
+from powgraph.config import Settings
+from powgraph.release import LATEST, SUMS, ReleaseExists, release
+from tests.web.conftest import LiveServer
+
+DUMPS = {
+    "powgraph.nt.gz": ox.RdfFormat.N_TRIPLES,
+    "powgraph.nq.gz": ox.RdfFormat.N_QUADS,
+    "powgraph.jsonld.gz": ox.RdfFormat.JSON_LD,
+    "powgraph.ttl": ox.RdfFormat.TURTLE,
+}
+
+
+def _verify(bag: Path) -> None:
+    """What an archivist runs: sha256sum -c, and a BagIt validation."""
+    check = subprocess.run(
+        ["sha256sum", "--quiet", "-c", SUMS], cwd=bag / "data", capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    bagit.Bag(str(bag)).validate()
+
+
+def test_two_releases_from_the_same_inputs_are_identical(tmp_path: Path, built: Settings) -> None:
+    first = release(replace(built, releases_dir=tmp_path / "a"))
+    second = release(replace(built, releases_dir=tmp_path / "b"))
+    assert first.version == second.version and first.created and second.created
+    sums = [(r.directory / "data" / SUMS).read_bytes() for r in (first, second)]
+    assert sums[0] == sums[1]
+    for name in DUMPS:
+        assert (first.directory / "data" / name).read_bytes() == (
+            second.directory / "data" / name
+        ).read_bytes()
+    _verify(first.directory)
+    assert first.version.startswith("2025-12-31-")
+
+
+def test_a_release_is_immutable(tmp_path: Path, built: Settings) -> None:
+    settings = replace(built, releases_dir=tmp_path)
+    done = release(settings)
+    again = release(settings)
+    assert not again.created and again.version == done.version
+    target = done.directory / "data" / "powgraph.ttl"
+    assert not os.access(target, os.W_OK) or os.geteuid() == 0
+    assert oct(target.stat().st_mode & 0o777) == "0o444"
+    assert oct(done.directory.stat().st_mode & 0o777) == "0o555"
+    with pytest.raises(ReleaseExists):
+        release(replace(settings, row_cap=1), done.version)  # other payload, same name
+
+
+def test_dumps_round_trip(live: LiveServer, built: Settings, real_graph: Graph) -> None:
+    bag = (built.releases_dir / LATEST).resolve()
+    query = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{data_graph_iri(built)}> {{ ?s ?p ?o }} }}"
+    count = requests.get(
+        live.sparql,
+        params={"query": query},
+        timeout=10,
+    ).json()["results"]["bindings"][0]["n"]["value"]
+    for name, fmt in DUMPS.items():
+        raw = (bag / "data" / name).read_bytes()
+        content = gzip.decompress(raw) if name.endswith(".gz") else raw
+        parsed = list(ox.parse(content, format=fmt))
+        assert len(parsed) == int(count) == len(real_graph), name
+        graph = Graph().parse(
+            data=ox.serialize([q.triple for q in parsed], format=ox.RdfFormat.N_TRIPLES),
+            format="nt",
+        )
+        assert to_isomorphic(graph) == to_isomorphic(real_graph), name
+    quads = list(
+        ox.parse(
+            gzip.decompress((bag / "data" / "powgraph.nq.gz").read_bytes()),
+            format=ox.RdfFormat.N_QUADS,
+        )
+    )
+    graphs = {q.graph_name.value for q in quads}
+    assert f"{built.base_iri}id/dataset/2025-12-31-iwtl-report" in graphs and len(graphs) == 2
+    info = json.loads((bag / "data" / "release.json").read_text())
+    assert info["triples"] == len(real_graph)
+    assert (bag / "data" / "queries" / "exchanges.csv").read_text().count("\n") == 4
+    assert "cff-version: 1.2.0" in (bag / "data" / "CITATION.cff").read_text()
+
+
+def test_dumps_are_served_with_range_and_conditional_get(live: LiveServer, built: Settings) -> None:
+    listing = requests.get(
+        live.url + "/dumps", headers={"Accept": "application/json"}, timeout=10
+    ).json()
+    version = listing["releases"][0]["version"]
+    files = listing["releases"][0]["files"]
+    assert files["powgraph.nt.gz"]["sha256"] and files["powgraph.nt.gz"]["size"] > 1000
+    latest = requests.get(
+        live.url + "/dumps/latest/powgraph.nt.gz", allow_redirects=False, timeout=10
+    )
+    assert latest.status_code == 302 and latest.headers["Location"].endswith(
+        f"/dumps/{version}/powgraph.nt.gz"
+    )
+    url = f"{live.url}/dumps/{version}/powgraph.nt.gz"
+    whole = requests.get(url, timeout=10)
+    assert whole.headers["Content-Type"] == "application/gzip"
+    assert (
+        "Content-Encoding" not in whole.headers
+        and "attachment" in whole.headers["Content-Disposition"]
+    )
+    assert (
+        int(whole.headers["Content-Length"])
+        == files["powgraph.nt.gz"]["size"]
+        == len(whole.content)
+    )
+    assert whole.headers["Last-Modified"] and whole.headers["ETag"]
+    part = requests.get(url, headers={"Range": "bytes=10-19"}, timeout=10)
+    assert part.status_code == 206 and part.content == whole.content[10:20]
+    assert part.headers["Content-Range"] == f"bytes 10-19/{len(whole.content)}"
+    cached = requests.get(url, headers={"If-None-Match": whole.headers["ETag"]}, timeout=10)
+    assert cached.status_code == 304
+    assert (
+        requests.get(f"{live.url}/dumps/{version}/../../etc/passwd", timeout=10).status_code == 404
+    )
+    assert requests.get(f"{live.url}/dumps/nope/powgraph.nt.gz", timeout=10).status_code == 404
+    html = requests.get(live.url + "/dumps", headers={"Accept": "text/html"}, timeout=10).text
+    assert version in html and files["powgraph.nt.gz"]["sha256"] in html
+    dcat = Graph().parse(
+        data=requests.get(live.url + "/dumps", headers={"Accept": "text/turtle"}, timeout=10).text
+    )
+    assert len(dcat) > 10
+
+
+def test_sigkill_at_random_points_never_harms_latest(live: LiveServer, built: Settings) -> None:
+    """20 release builds killed at random moments: latest still verifies and is served."""
+    env = {
+        **os.environ,
+        "POWGRAPH_BUILD_DIR": str(built.build_dir),
+        "POWGRAPH_RELEASES_DIR": str(built.releases_dir),
+    }
+    before = (built.releases_dir / LATEST).resolve()
+    rng = random.Random(2025)
+    killed = 0
+    for attempt in range(20):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "powgraph.cli", "release", "--version", f"killed-{attempt}"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.0, 2.0))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            killed += 1
+        process.wait()
+        current = (built.releases_dir / LATEST).resolve()
+        _verify(current)
+        assert current == before or current.name == f"killed-{attempt}"
+        r = requests.get(live.url + "/dumps/latest/SHA256SUMS", timeout=10)
+        assert r.status_code == 200 and r.content == (current / "data" / SUMS).read_bytes()
+        before = current
+    assert killed >= 10  # most runs were really interrupted
