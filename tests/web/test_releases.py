@@ -23,6 +23,7 @@ from rdflib.compare import to_isomorphic
 
 from powgraph.build import data_graph_iri
 from powgraph.config import Settings
+from powgraph.errors import ValidationFailed
 from powgraph.release import LATEST, SUMS, ReleaseExists, release
 from tests.web.conftest import LiveServer
 
@@ -174,3 +175,17 @@ def test_sigkill_at_random_points_never_harms_latest(live: LiveServer, built: Se
         assert r.status_code == 200 and r.content == (current / "data" / SUMS).read_bytes()
         before = current
     assert killed >= 10  # most runs were really interrupted
+
+
+def test_a_failing_release_leaves_latest_intact(mini_settings: Settings) -> None:
+    settings = replace(mini_settings, releases_dir=mini_settings.build_dir.parent / "releases")
+    done = release(settings)
+    source = settings.data_dir / "sources" / "mini.yaml"
+    # an unflagged small count: a SHACL violation
+    source.write_text(source.read_text().replace("    small_count: true\n", ""))
+    with pytest.raises(ValidationFailed):
+        release(settings, "broken")
+    assert (settings.releases_dir / LATEST).resolve() == done.directory
+    assert not (settings.releases_dir / "broken").exists()
+    assert not list(settings.releases_dir.glob(".partial-*"))
+    _verify(done.directory)
