@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -21,25 +23,32 @@ def main(ctx: click.Context) -> None:
     ctx.obj = Settings.from_env()
 
 
-def _report_data_error(exc: DataError) -> None:
-    click.echo(f"powgraph: {len(exc.problems)} problem(s) in data/:", err=True)
-    for problem in exc.problems:
-        click.echo(f"  {problem}", err=True)
+@contextmanager
+def _exit_codes(what_is_kept: str = "") -> Iterator[None]:
+    """Domain errors as messages and exit codes: bad input files 2 (every problem named),
+    SHACL violations 1 (the report), any other powgraph error 2. Never a traceback."""
+    try:
+        yield
+    except DataError as exc:
+        click.echo(f"powgraph: {len(exc.problems)} problem(s) in data/:", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(EXIT_ERROR)
+    except ValidationFailed as exc:
+        click.echo(str(exc), err=True)
+        click.echo(f"powgraph: the graph violates the shapes{what_is_kept}", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    except PowgraphError as exc:
+        click.echo(f"powgraph: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 @main.command("build")
 @click.pass_obj
 def build_command(settings: Settings) -> None:
     """Convert data/, validate it, and write build/current (only if it conforms)."""
-    try:
+    with _exit_codes("; build/ left unchanged"):
         result = build(settings)
-    except DataError as exc:
-        _report_data_error(exc)
-        sys.exit(EXIT_ERROR)
-    except ValidationFailed as exc:
-        click.echo(str(exc), err=True)
-        click.echo("powgraph: the graph violates the shapes; build/ left unchanged", err=True)
-        sys.exit(EXIT_VIOLATIONS)
     click.echo(
         f"built {result.directory}: {result.triples} triples, {result.observations} "
         f"observations, {result.claims} claims, sha256 {result.digest[:16]}, "
@@ -51,11 +60,8 @@ def build_command(settings: Settings) -> None:
 @click.pass_obj
 def validate_command(settings: Settings) -> None:
     """Convert and validate data/ against shapes/ without writing anything."""
-    try:
+    with _exit_codes():
         checked = check(settings)
-    except DataError as exc:
-        _report_data_error(exc)
-        sys.exit(EXIT_ERROR)
     click.echo(checked.report.text)
     sys.exit(EXIT_OK if checked.report.conforms else EXIT_VIOLATIONS)
 
@@ -78,14 +84,8 @@ def serve_command(
     """Serve the SPARQL endpoint (builds the graph first if there is none)."""
     from powgraph.serve import serve
 
-    try:
+    with _exit_codes():
         serve(settings, host, port, workers, list(data))
-    except DataError as exc:
-        _report_data_error(exc)
-        sys.exit(EXIT_ERROR)
-    except ValidationFailed as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_VIOLATIONS)
 
 
 @main.command("release")
@@ -97,17 +97,8 @@ def release_command(settings: Settings, version: str | None) -> None:
     """Publish an immutable, checksummed release (a BagIt bag) in releases/."""
     from powgraph.release import release
 
-    try:
+    with _exit_codes("; every release left as it was"):
         done = release(settings, version)
-    except DataError as exc:
-        _report_data_error(exc)
-        sys.exit(EXIT_ERROR)
-    except ValidationFailed as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_VIOLATIONS)
-    except PowgraphError as exc:
-        click.echo(f"powgraph: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
     state = "released" if done.created else "already released"
     click.echo(f"{state} {done.version}: {done.directory} ({done.triples} triples), now latest")
 
@@ -140,11 +131,8 @@ def query_command(
         if not sep:
             raise click.BadParameter(f"{param!r} is not NAME=VALUE", param_hint="--param")
         given[key] = value
-    try:
+    with _exit_codes():
         columns, rows = run_named(settings, name, given, endpoint)
-    except PowgraphError as exc:
-        click.echo(f"powgraph: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
     print_rows(columns, rows, fmt)
 
 

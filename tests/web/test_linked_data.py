@@ -17,7 +17,7 @@ from powgraph.config import Settings
 from powgraph.serve import store_from_files
 from powgraph.web import create_app
 from tests.web.conftest import LiveServer
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, FLAGS, _chromium_or_skip
+from tests.web.test_browser import ARTIFACTS, chromium_page
 
 TURTLE = {"Accept": "text/turtle"}
 
@@ -156,31 +156,22 @@ def test_markup_in_data_renders_inert(tmp_path: Path, built: Settings) -> None:
 
 
 def test_home_and_observation_page_in_chromium(live: LiveServer, real_graph: Graph) -> None:
-    _chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
     from tests.test_founding_report import CLAIMS, FIGURES
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.goto(live.url + "/", wait_until="networkidle")
-            text = page.inner_text("main")
-            for printed, *_rest, words in FIGURES:
-                assert printed in text and words in text, printed
-            for _kind, words in CLAIMS:
-                assert words in text
-            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-            page.screenshot(path=str(ARTIFACTS / "home-phone.png"))
-            page.click("text=observation/2025-12-31-iwtl-report/captured-total")
-            page.wait_for_selector("#quote mark")
-            assert "more than 10,000 Russian servicemen have been captured" in page.inner_text(
-                "#quote mark"
-            )
-            assert "powgraph-captured-total" in page.inner_text("#cite")
-            page.screenshot(path=str(ARTIFACTS / "observation.png"), full_page=True)
-        finally:
-            browser.close()
+    with chromium_page(390, 844) as page:
+        page.goto(live.url + "/", wait_until="networkidle")
+        text = page.inner_text("main")
+        for printed, *_rest, words in FIGURES:
+            assert printed in text and words in text, printed
+        for _kind, words in CLAIMS:
+            assert words in text
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        page.screenshot(path=str(ARTIFACTS / "home-phone.png"))
+        page.click("text=observation/2025-12-31-iwtl-report/captured-total")
+        page.wait_for_selector("#quote mark")
+        assert "more than 10,000 Russian servicemen have been captured" in page.inner_text(
+            "#quote mark"
+        )
+        assert "powgraph-captured-total" in page.inner_text("#cite")
+        page.screenshot(path=str(ARTIFACTS / "observation.png"), full_page=True)
     assert os.path.getsize(ARTIFACTS / "observation.png") > 1000
