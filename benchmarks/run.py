@@ -45,6 +45,11 @@ writing this query 70-150 µs (a query whose own LIMIT is within the row cap is 
 pyoxigraph at once; other SELECTs are counted first, then run again for pyoxigraph to write,
 still faster than writing rows in Python). The cached path answers from a WSGI-level cache
 before Flask routes the request, so it pays none of this.
+
+Measured once for comparison (not shipped): the same app with pyoxigraph queried inside the web
+worker, no process boundary and so no way to stop a runaway query, answered 3,775 uncached
+req/s here. The 1.5x-Virtuoso target for uncached queries (about 4,700-5,000 req/s) is out of
+reach of Flask on these two cores even without isolation; the process boundary costs about 15%.
 """
 
 
