@@ -17,7 +17,7 @@ from rdflib.namespace import QB, RDF
 from powgraph.config import Settings
 from powgraph.convert import convert, text_graph
 from powgraph.errors import ValidationFailed
-from powgraph.load import load_data
+from powgraph.load import Data, load_data
 from powgraph.namespaces import ONTOLOGY_IRI, POW
 from powgraph.store.embedded import is_current, write_store
 from powgraph.validate import Report, read_graphs, validate
@@ -30,6 +30,7 @@ CURRENT = "current"
 
 @dataclass(frozen=True)
 class Checked:
+    data: Data
     graph: Graph
     ontology: Graph
     report: Report
@@ -68,7 +69,7 @@ def check(settings: Settings) -> Checked:
     graph = convert(data, settings.base_iri)
     shapes, ontology = shapes_and_ontology(settings)
     report = validate(graph, shapes, ontology, extra=text_graph(data, settings.base_iri))
-    return Checked(graph, ontology, report)
+    return Checked(data, graph, ontology, report)
 
 
 def build(settings: Settings) -> BuildResult:

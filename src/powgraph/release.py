@@ -20,7 +20,6 @@ import pyoxigraph as ox
 from powgraph.build import Checked, check, sorted_ntriples
 from powgraph.config import Settings
 from powgraph.errors import PowgraphError, ValidationFailed
-from powgraph.load import load_data
 from powgraph.metadata import Dump, describe_dataset
 from powgraph.queries import read_queries, rows, write_table
 from powgraph.store import QueryJob
@@ -106,10 +105,9 @@ def payload(settings: Settings, checked: Checked, version: str) -> dict[str, byt
     """Every payload file, by name, as bytes."""
     nt = sorted_ntriples(checked.graph)
     triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
-    data = load_data(settings.data_dir)
-    sources = [sf.source.key for sf in data.sources]
+    sources = [sf.source.key for sf in checked.data.sources]
     quads = sorted(_quads([q.triple for q in triples], settings, sources), key=str)
-    issued = sorted(sf.source.issued.isoformat() for sf in data.sources)
+    issued = _issued(checked)
     files: dict[str, bytes] = {
         "powgraph.nt.gz": _gzip(nt),
         "powgraph.ttl": ox.serialize(
@@ -216,10 +214,14 @@ the data. The quotes are short excerpts of third-party publications, kept with t
 """
 
 
-def default_version(settings: Settings, files: dict[str, bytes]) -> str:
-    """The data's latest publication date and a hash of the graphs: same data, same version."""
-    digest = hashlib.sha256(b"".join(files[n] for n in ("powgraph.nt.gz",))).hexdigest()[:12]
-    issued = json.loads(files[INFO])["issued"]
+def _issued(checked: Checked) -> list[str]:
+    return sorted(sf.source.issued.isoformat() for sf in checked.data.sources)
+
+
+def default_version(checked: Checked) -> str:
+    """The data's latest publication date and a hash of its graph: same data, same version."""
+    issued = _issued(checked)
+    digest = hashlib.sha256(sorted_ntriples(checked.graph)).hexdigest()[:12]
     return f"{issued[-1] if issued else 'undated'}-{digest}"
 
 
@@ -229,10 +231,8 @@ def release(settings: Settings, version: str | None = None) -> Released:
     checked = check(settings)
     if not checked.report.conforms:
         raise ValidationFailed(checked.report.text)
-    files = payload(settings, checked, version or "pending")
-    if version is None:
-        version = default_version(settings, files)
-        files = payload(settings, checked, version)
+    version = version or default_version(checked)
+    files = payload(settings, checked, version)
     triples = json.loads(files[INFO])["triples"]
     releases = settings.releases_dir
     releases.mkdir(parents=True, exist_ok=True)

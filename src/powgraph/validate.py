@@ -8,7 +8,6 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph
-from rdflib.namespace import SH
 
 
 @dataclass(frozen=True)
@@ -16,18 +15,6 @@ class Report:
     conforms: bool
     graph: Graph
     text: str
-
-    @property
-    def violations(self) -> int:
-        return sum(1 for _ in self.graph.subjects(SH.resultSeverity, SH.Violation))
-
-    def shapes_violated(self) -> set[str]:
-        """Source shapes of the violations, as IRIs (blank-node shapes are reported by path)."""
-        out = set()
-        for result in self.graph.subjects(SH.resultSeverity, SH.Violation):
-            shape = self.graph.value(result, SH.sourceShape)
-            out.add(str(shape))
-        return out
 
 
 def read_graphs(paths: list[Path]) -> Graph:
