@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
 from powgraph.namespaces import CC_BY_4, ONTOLOGY_IRI, POW
 
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 TITLE = "powgraph: published statistics on prisoners of war in the Russia–Ukraine war"
 
 
@@ -18,6 +19,7 @@ class Dump:
     url: str
     media_type: str
     size: int
+    sha256: str | None = None
 
 
 def describe_dataset(
@@ -25,7 +27,13 @@ def describe_dataset(
     endpoint: str | None = None, publisher: str | None = None,
 ) -> Graph:  # fmt: skip
     g = Graph(bind_namespaces="none")
-    for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF)):
+    for prefix, ns in (
+        ("void", VOID),
+        ("dcat", DCAT),
+        ("dcterms", DCTERMS),
+        ("foaf", FOAF),
+        ("spdx", SPDX),
+    ):
         g.bind(prefix, ns)
     ds = URIRef(dataset)
     g.add((ds, RDF.type, VOID.Dataset))
@@ -55,6 +63,12 @@ def describe_dataset(
         g.add((distribution, DCAT.mediaType, media))
         g.add((distribution, DCTERMS.license, CC_BY_4))
         g.add((distribution, DCAT.byteSize, Literal(dump.size, datatype=XSD.nonNegativeInteger)))
+        if dump.sha256:
+            checksum = URIRef(dump.url + "#sha256")
+            g.add((distribution, SPDX.checksum, checksum))
+            g.add((checksum, RDF.type, SPDX.Checksum))
+            g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            g.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
     if endpoint:
         service = URIRef(endpoint)
         g.add((ds, VOID.sparqlEndpoint, service))

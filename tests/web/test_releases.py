@@ -18,7 +18,7 @@ import bagit
 import pyoxigraph as ox
 import pytest
 import requests
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import to_isomorphic
 
 from powgraph.build import data_graph_iri
@@ -143,7 +143,9 @@ def test_dumps_are_served_with_range_and_conditional_get(live: LiveServer, built
     dcat = Graph().parse(
         data=requests.get(live.url + "/dumps", headers={"Accept": "text/turtle"}, timeout=10).text
     )
-    assert len(dcat) > 10
+    sha = files["powgraph.nt.gz"]["sha256"]
+    checksums = dcat.objects(None, URIRef("http://spdx.org/rdf/terms#checksumValue"))
+    assert sha in {str(o) for o in checksums}
 
 
 def test_sigkill_at_random_points_never_harms_latest(live: LiveServer, built: Settings) -> None:

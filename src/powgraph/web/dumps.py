@@ -32,7 +32,12 @@ def index() -> Response:
     graph = Graph()
     for info in releases:
         dumps = [
-            Dump(f"{root}/dumps/{info['version']}/{name}", media_type(name), meta["size"])
+            Dump(
+                f"{root}/dumps/{info['version']}/{name}",
+                media_type(name),
+                meta["size"],
+                meta["sha256"],
+            )
             for name, meta in info["files"].items()
             if name.startswith("powgraph.")
         ]

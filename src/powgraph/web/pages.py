@@ -151,9 +151,8 @@ def dataset() -> Response:
     if latest:
         for name in DUMP_FILES:
             file = latest["files"][name]
-            dumps.append(
-                Dump(f"{root}/dumps/{latest['version']}/{name}", media_type(name), file["size"])
-            )
+            url = f"{root}/dumps/{latest['version']}/{name}"
+            dumps.append(Dump(url, media_type(name), file["size"], file["sha256"]))
     graph = describe_dataset(
         root + "/dataset",
         rt.settings.base_iri,
