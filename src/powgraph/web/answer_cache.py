@@ -1,7 +1,9 @@
-"""A cache of whole /sparql answers in front of Flask (WSGI middleware, the Flask way to wrap an
-app). Keyed by everything that can change an answer: method, URL query, body, content type,
-Accept and host; the data version is fixed for the life of a worker, so it is implied. A hit
-costs a dictionary lookup instead of routing, negotiation and a query process round trip."""
+"""A cache of whole answers in front of Flask (WSGI middleware, the Flask way to wrap an app),
+for every page that depends on the data alone: /sparql, canned queries, entity documents, the
+ontology, the home page. Keyed by everything that can change an answer: method, path, URL
+query, body, content type, Accept and host; the data version is fixed for the life of a worker,
+so it is implied. A hit costs a dictionary lookup instead of routing, negotiation and query
+process round trips. Bounded by entries and by bytes."""
 
 from __future__ import annotations
 
@@ -18,22 +20,24 @@ Key = tuple[str, ...] | tuple[Any, ...]
 Entry = tuple[str, list[tuple[str, str]], bytes, str | None]
 
 MAX_CACHED_BYTES = 1 << 20  # answers above 1 MiB are not kept
-VARY = ("QUERY_STRING", "CONTENT_TYPE", "HTTP_ACCEPT", "HTTP_HOST", "wsgi.url_scheme")
+MAX_TOTAL_BYTES = 64 << 20  # nor more than 64 MiB of answers per worker
+VARY = ("PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "HTTP_ACCEPT", "HTTP_HOST", "wsgi.url_scheme")
+# Pages that are functions of the data alone (not /health, not /dumps: releases come and go).
+CACHED_PATHS = ("/sparql", "/queries", "/openapi.json", "/id/", "/doc/", "/def")
 
 
 class AnswerCache:
-    def __init__(self, app: WSGIApp, entries: int, max_body: int, path: str = "/sparql") -> None:
-        self.app, self.entries, self.max_body, self.path = app, entries, max_body, path
+    def __init__(self, app: WSGIApp, entries: int, max_body: int) -> None:
+        self.app, self.entries, self.max_body = app, entries, max_body
         self._items: OrderedDict[Key, Entry] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "")
-        if (
-            self.entries <= 0
-            or environ.get("PATH_INFO") != self.path
-            or method not in ("GET", "POST")
-        ):
+        path = environ.get("PATH_INFO", "")
+        cacheable = path == "/" or path.startswith(CACHED_PATHS)
+        if self.entries <= 0 or not cacheable or method not in ("GET", "POST"):
             return self.app(environ, start_response)
         body = b""
         if method == "POST":
@@ -69,10 +73,13 @@ class AnswerCache:
 
     def _store(self, key: Key, entry: Entry) -> None:
         with self._lock:
+            old = self._items.pop(key, None)
+            self._bytes -= len(old[2]) if old else 0
             self._items[key] = entry
-            self._items.move_to_end(key)
-            while len(self._items) > self.entries:
-                self._items.popitem(last=False)
+            self._bytes += len(entry[2])
+            while len(self._items) > self.entries or self._bytes > MAX_TOTAL_BYTES:
+                _, evicted = self._items.popitem(last=False)
+                self._bytes -= len(evicted[2])
 
     @staticmethod
     def _replay(entry: Entry, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
