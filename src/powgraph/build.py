@@ -15,10 +15,10 @@ from rdflib import Graph
 from rdflib.namespace import QB, RDF
 
 from powgraph.config import Settings
-from powgraph.convert import convert, text_graph
+from powgraph.convert import CLAIM_CLASSES, convert, text_graph
 from powgraph.errors import ValidationFailed
 from powgraph.load import Data, load_data
-from powgraph.namespaces import ONTOLOGY_IRI, POW
+from powgraph.namespaces import ONTOLOGY_IRI
 from powgraph.store.embedded import is_current, write_store
 from powgraph.validate import Report, read_graphs, validate
 
@@ -93,7 +93,7 @@ def build(settings: Settings) -> BuildResult:
         digest,
         len(g),
         sum(1 for _ in g.subjects(RDF.type, QB.Observation)),
-        sum(1 for c in set(g.subjects(RDF.type, None)) if _is_claim(g, c)),
+        sum(1 for cls in CLAIM_CLASSES.values() for _ in g.subjects(RDF.type, cls)),
         time.perf_counter() - started,
     )
 
@@ -104,11 +104,6 @@ def _digest(graphs: dict[str, bytes]) -> str:
     for name, nt in sorted(graphs.items()):
         h.update(name.encode() + b"\n" + hashlib.sha256(nt).digest())
     return h.hexdigest()
-
-
-def _is_claim(g: Graph, node: object) -> bool:
-    claim_classes = {POW.ComparisonClaim, POW.TrendClaim, POW.RankingClaim, POW.QualitativeClaim}
-    return any(t in claim_classes for t in g.objects(node, RDF.type))  # type: ignore[arg-type]
 
 
 def publish(

@@ -66,10 +66,10 @@ class CannedQuery:
 
     @property
     def body(self) -> str:
-        """The SPARQL without its header lines."""
-        return "".join(
-            line for line in self.text.splitlines(keepends=True) if not line.startswith("#+")
-        )
+        """The SPARQL without its header (the leading `#+` lines, as `_header` reads them)."""
+        lines = self.text.splitlines(keepends=True)
+        header = next((i for i, line in enumerate(lines) if not line.startswith("#+")), len(lines))
+        return "".join(lines[header:])
 
 
 def _header(text: str) -> str:

@@ -100,12 +100,17 @@ def _links(rows: list[dict[str, dict[str, str]]], node: str, node_label: str) ->
     return list(seen.values())
 
 
+def _outgoing_rows(iri: str) -> list[dict[str, dict[str, str]]]:
+    """What the store says about the IRI; empty when nothing is known (or it is no IRI)."""
+    try:
+        return select(runtime().linked["outgoing"], entity=iri)
+    except BadParameter:
+        return []
+
+
 def load_entity(iri: str) -> Entity | None:
     queries = runtime().linked
-    try:
-        outgoing_rows = select(queries["outgoing"], entity=iri)
-    except BadParameter:
-        return None
+    outgoing_rows = _outgoing_rows(iri)
     if not outgoing_rows:
         return None
     outgoing = _links(outgoing_rows, "o", "oLabel")
@@ -131,7 +136,7 @@ def _split(key: str) -> tuple[str, str | None]:
 @bp.get("/id/<path:key>")
 def thing(key: str) -> WerkzeugResponse:
     iri = runtime().settings.base_iri + "id/" + key
-    if load_entity(iri) is None:
+    if not _outgoing_rows(iri):
         abort(404, f"nothing is known about <{iri}>")
     response = redirect(url_for("entities.document", key=key), 303)
     response.headers["Vary"] = "Accept"
