@@ -58,8 +58,7 @@ def test_yasgui_runs_the_default_query(live: LiveServer) -> None:
         page.goto(live.sparql, wait_until="networkidle")
         page.wait_for_selector(".yasqe .CodeMirror", timeout=15_000)
         page.click(".yasqe_queryButton")
-        rows = page.wait_for_selector(".yasr tbody tr", timeout=15_000)
-        assert rows is not None
+        page.wait_for_selector(".yasr tbody tr", timeout=15_000)
         count = page.locator(".yasr tbody tr").count()
         page.screenshot(path=str(ARTIFACTS / "sparql-editor.png"), full_page=True)
         assert count >= 10
