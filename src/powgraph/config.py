@@ -31,10 +31,26 @@ class Settings:
     max_query_bytes: int = 32 * 1024  # longer query text: 413 (POST) or 414 (GET)
     query_processes: int = 2  # query processes per web worker
     cache_entries: int = 1024  # answers kept per web worker, by (query, format, data version)
+    # where the site is reached from outside: every served URL starts with it, never the Host
+    # header; empty means the listen address (http://HOST:PORT), set by `powgraph serve`
+    public_url: str = ""
+    byte_cap: int = 64 * 1024 * 1024  # bytes in one answer; more is cut, and says so
+    query_memory: int = 768 * 1024 * 1024  # address space of one query process (RLIMIT_AS)
+    queue_length: int = 8  # queries waiting for a query process, per web worker; more: 429
+    client_queries: int = 1  # one client's queries running or waiting, per web worker
+    # a header carrying the client's address (e.g. X-Forwarded-For), trusted only from these
+    # comma-separated proxy addresses; empty: the socket's address is the client
+    proxy_header: str = ""
+    trusted_proxies: str = ""
+    web_threads: int = 16  # threads per web worker: pages and cached answers never wait
+    # run query processes that can open network connections, if no sandbox can be set up
+    allow_egress: bool = False
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/"):
             raise ValueError(f"base IRI must end with '/': {self.base_iri!r}")
+        if self.public_url.endswith("/"):
+            raise ValueError(f"public URL must not end with '/': {self.public_url!r}")
 
     @property
     def served_store(self) -> Path:
@@ -56,6 +72,8 @@ class Settings:
                 overrides[f.name] = int(raw)
             elif kind == "float":
                 overrides[f.name] = float(raw)
+            elif kind == "bool":
+                overrides[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
             else:
                 overrides[f.name] = raw
         return cls(**overrides)  # type: ignore[arg-type]

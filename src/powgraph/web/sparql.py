@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from powgraph.guard import QueryRejected, inspect
 from powgraph.store import QueryJob
 from powgraph.web import conneg
+from powgraph.web.admission import run_client_query
 from powgraph.web.description import service_description
 from powgraph.web.params import decode_utf8, parse_pairs
 from powgraph.web.runtime import runtime
@@ -116,7 +117,7 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     if request.method == "GET" and etag in request.if_none_match:
         return _with_headers(Response(status=304), etag)
-    answer = rt.store.run(job)
+    answer = run_client_query(job)
     response = Response(answer.body, content_type=offer.content_type)
     response.headers["X-Powgraph-Row-Cap"] = str(rt.settings.row_cap)
     if answer.truncated:
