@@ -13,7 +13,7 @@ REFUSED = [
     ("SELECT * { { ?s ?p ?o } UNION { SERVICE <http://x/> { ?s ?p ?o } } }", "service"),
     ("SELECT * { ?s ?p ?o FILTER EXISTS { SERVICE <http://x/> { ?s ?p ?o } } }", "service"),
     ("SELECT * { { SELECT * { SERVICE <http://x/> { ?s ?p ?o } } } }", "service"),
-    ("SELECT * { \\u0053ERVICE <http://x/> { ?s ?p ?o } }", "service"),
+    ("SELECT * { \\u0053ERVICE <http://x/> { ?s ?p ?o } }", "syntax"),
     ("SELECT * { SERVICE ?endpoint { ?s ?p ?o } }", "service"),
     ("INSERT DATA { <a> <b> <c> }", "update"),
     ("LOAD <http://127.0.0.1:1/data.ttl>", "update"),
@@ -57,19 +57,6 @@ def test_constant_regexes_are_collected() -> None:
     query = """SELECT * { ?s ?p ?o FILTER(REGEX(STR(?o), "^a(b", "i"))
                BIND(REPLACE(?o, 'x', 'y') AS ?r) }"""
     assert inspect(query).regexes == (("^a(b", "i"), ("x", ""))
-
-
-@pytest.mark.parametrize(
-    ("query", "limit"),
-    [
-        ("SELECT * { { SELECT * {} LIMIT 5 } } LIMIT 10", 10),
-        ("SELECT * {} LIMIT 10 OFFSET 3", 10),
-        ("SELECT * { { SELECT * {} LIMIT 3 } }", None),
-        ("SELECT * { ?s ?p 1e5 }", None),
-    ],
-)
-def test_outer_limit(query: str, limit: int | None) -> None:
-    assert inspect(query).limit == limit
 
 
 def test_relative_iris_are_noticed() -> None:

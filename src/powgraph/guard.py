@@ -2,9 +2,12 @@
 read-only and never reaches the network (no SERVICE, no LOAD, no FROM outside the store).
 
 A full parse with rdflib costs ~11 ms a query; this is a lexer that follows the SPARQL 1.1
-grammar's terminals (strings, IRIs, comments, codepoint escapes), so a keyword hidden in a string
-or an IRI is never mistaken for one, and a keyword spelled with \\u escapes is still found. The
-engine's parser then decides everything else (syntax errors come back with line and column)."""
+grammar's terminals (strings, IRIs, comments) and reads the text as the engine does: the text
+is split into tokens first, and codepoint escapes (\\u, \\U) are decoded only inside strings and
+IRIs, the only places the engine decodes them; anywhere else a backslash is refused. So no escape
+can make a string look longer or shorter to the guard than to the engine. This is one layer: the
+query processes cannot open a network connection whatever the text says (store/sandbox.py).
+The engine's parser then decides everything else (syntax errors come back with line and column)."""
 
 from __future__ import annotations
 
@@ -32,7 +35,6 @@ class Inspected:
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     graphs: tuple[str, ...] = ()  # FROM / FROM NAMED IRIs
     regexes: tuple[tuple[str, str], ...] = field(default=())  # constant (pattern, flags)
-    limit: int | None = None  # the outer query's LIMIT, when it has one
     relative: bool = False  # whether an IRI is relative (resolved against the endpoint's URL)
 
 
@@ -43,11 +45,12 @@ _TOKEN = re.compile(
   | (?P<comment>\#[^\n\r]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<bnode>_:[\w\-.\u00b7\u00c0-\uffff]*)
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
   | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*)?:
-              (?:[\w\-.%\\:\u00c0-\uffff]*[\w\-:%\u00c0-\uffff])?)
+              (?:(?:[\w\-.:\u00c0-\uffff]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%])*
+                 (?:[\w\-:\u00c0-\uffff]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%]))?)
   | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
   | (?P<word>[A-Za-z_][A-Za-z_0-9]*)
   | (?P<other>.)
@@ -62,13 +65,29 @@ OPEN, CLOSE = "({[", ")}]"
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
-    text = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    """Tokens as the engine reads them: escapes are not decoded here (see _decoded)."""
     out = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "other"
+        if kind == "other" and m.group() == "\\":
+            raise QueryRejected(
+                "a backslash escape is allowed only inside a string or an IRI", "syntax"
+            )
         if kind not in ("ws", "comment"):
             out.append((kind, m.group()))
     return out
+
+
+def _decoded(text: str) -> str:
+    """Codepoint escapes decoded, as the engine does inside one string or IRI token."""
+
+    def char(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise QueryRejected(f"{m.group()} is not a Unicode character", "syntax")
+        return chr(code)
+
+    return _CODEPOINT.sub(char, text)
 
 
 def inspect(text: str) -> Inspected:
@@ -95,26 +114,8 @@ def inspect(text: str) -> Inspected:
     form = next((w for _, w in words if w in FORMS), None)
     if form is None:
         raise QueryRejected("not a query: expected SELECT, ASK, CONSTRUCT or DESCRIBE", "syntax")
-    relative = any(kind == "iri" and ":" not in value for kind, value in tokens)
-    return Inspected(
-        form, _dataset_graphs(tokens), _constant_regexes(tokens), _limit(tokens), relative
-    )
-
-
-def _limit(tokens: list[tuple[str, str]]) -> int | None:
-    """The LIMIT written outside every brace: the outer query's, which bounds its answer."""
-    depth, limit = 0, None
-    for i, (kind, value) in enumerate(tokens):
-        if kind == "other" and value in OPEN:
-            depth += 1
-        elif kind == "other" and value in CLOSE:
-            depth -= 1
-        elif depth == 0 and kind == "word" and value.upper() == "LIMIT":
-            following = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
-            limit = (
-                int(following[1]) if following[0] == "number" and following[1].isdigit() else None
-            )
-    return limit
+    relative = any(kind == "iri" and ":" not in _decoded(value) for kind, value in tokens)
+    return Inspected(form, _dataset_graphs(tokens), _constant_regexes(tokens), relative)
 
 
 def _dataset_graphs(tokens: list[tuple[str, str]]) -> tuple[str, ...]:
@@ -125,15 +126,16 @@ def _dataset_graphs(tokens: list[tuple[str, str]]) -> tuple[str, ...]:
         upper = value.upper() if kind == "word" else ""
         nxt = tokens[i + 1 : i + 4]
         if upper == "PREFIX" and len(nxt) >= 2 and nxt[0][0] == "pname" and nxt[1][0] == "iri":
-            prefixes[nxt[0][1][:-1]] = nxt[1][1][1:-1]
+            prefixes[nxt[0][1][:-1]] = _decoded(nxt[1][1][1:-1])
         elif upper == "BASE" and nxt and nxt[0][0] == "iri":
-            base = nxt[0][1][1:-1]
+            base = _decoded(nxt[0][1][1:-1])
         elif upper == "FROM":
-            target = nxt[1] if nxt and nxt[0][1].upper() == "NAMED" else (nxt[0] if nxt else None)
+            named = bool(nxt) and nxt[0][1].upper() == "NAMED"
+            target = (nxt[1] if len(nxt) > 1 else None) if named else (nxt[0] if nxt else None)
             if target is None or target[0] not in ("iri", "pname"):
                 raise QueryRejected("FROM must name a graph IRI", "syntax")
             if target[0] == "iri":
-                iri = target[1][1:-1]
+                iri = _decoded(target[1][1:-1])
                 graphs.append(iri if ":" in iri else base + iri)
             else:
                 prefix, _, local = target[1].partition(":")
@@ -182,9 +184,16 @@ def _arguments(tokens: list[tuple[str, str]], start: int) -> list[list[tuple[str
 
 
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+_STRING_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|\\(.)", re.DOTALL)
 
 
 def _unquote(literal: str) -> str:
+    """A string literal's value, its escapes decoded in one pass as the engine does."""
     quote = 3 if literal[:3] in ("'''", '"""') else 1
-    body = literal[quote:-quote]
-    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), body)
+
+    def value(m: re.Match[str]) -> str:
+        if m.group(1) is None:
+            return _decoded(m.group())
+        return _ESCAPES.get(m.group(1), m.group())
+
+    return _STRING_ESCAPE.sub(value, literal[quote:-quote])
