@@ -23,7 +23,7 @@ from powgraph.errors import PowgraphError, ValidationFailed
 from powgraph.metadata import Dump, describe_dataset
 from powgraph.queries import read_queries, rows, write_table
 from powgraph.store import QueryJob
-from powgraph.store.embedded import run_job
+from powgraph.store.embedded import Limits, run_job
 
 LATEST = "latest"
 DUMP_FILES = ("powgraph.nt.gz", "powgraph.nq.gz", "powgraph.jsonld.gz", "powgraph.ttl")
@@ -160,7 +160,8 @@ def _canned_answers(settings: Settings, data_nt: bytes, ontology_nt: bytes) -> d
         bindings = tuple(
             (p.name, p.type, p.default) for p in query.parameters if p.default is not None
         )
-        answer = run_job(store, QueryJob(query.text, "json", bindings=bindings), settings.row_cap)
+        job = QueryJob(query.text, "json", bindings=bindings)
+        answer = run_job(store, job, Limits(settings.row_cap, settings.byte_cap, memory=0))
         columns, found = rows(json.loads(answer.body))
         out[f"queries/{query.name}.csv"] = write_table(columns, found)
     return out

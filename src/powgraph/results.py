@@ -45,29 +45,71 @@ NATIVE = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
+SMALL = 256  # rows that Python writes faster than running the query again for pyoxigraph
+
+
+class _TooLarge(Exception):
+    """The answer grew past the byte cap while being written."""
+
+
+class _Bounded:
+    """A file for pyoxigraph's writers that refuses to grow past the byte cap."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.parts, self.size = limit, [], 0  # type: ignore[var-annotated]
+
+    def write(self, chunk: bytes) -> int:
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise _TooLarge
+        self.parts.append(bytes(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
 
 
 def serialize(
-    result: Any, fmt: str, cap: int, rerun: Callable[[], Any], bounded: bool
+    result: Any, fmt: str, cap: int, byte_cap: int, rerun: Callable[[], Any]
 ) -> Serialized:
-    """Any pyoxigraph query result in the format named (already negotiated for its form).
-    pyoxigraph writes solutions 10x faster than Python, but cannot stop at the cap: a query
-    whose own LIMIT is within the cap (``bounded``) is written by it at once; otherwise the
-    solutions are counted, and within the cap the query runs again for pyoxigraph to write;
-    past it, the capped rows are written here, marked as truncated."""
+    """Any pyoxigraph query result in the format named (already negotiated for its form),
+    cut at ``cap`` rows and ``byte_cap`` bytes, counted on what the engine returns (never on
+    a LIMIT read in the text). pyoxigraph writes solutions 10x faster than Python but cannot
+    stop at a cap: the solutions are counted first; a large answer within the caps is then
+    written by pyoxigraph from a second run, anything cut is written here and marked."""
     if isinstance(result, ox.QueryBoolean):
         return Serialized(_boolean(bool(result), fmt), False)
     if isinstance(result, ox.QuerySolutions):
-        if bounded:
-            return Serialized(result.serialize(format=NATIVE[fmt]) or b"", False)
         names = [v.value for v in result.variables]
         rows, truncated = capped(result, cap)
-        if not truncated:
-            return Serialized(rerun().serialize(format=NATIVE[fmt]) or b"", False)
-        writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[fmt]
-        return Serialized(writer(names, rows, truncated), truncated)
+        if not truncated and len(rows) > SMALL:
+            out = _Bounded(byte_cap)
+            try:
+                rerun().serialize(out, format=NATIVE[fmt])
+                return Serialized(b"".join(out.parts), False)
+            except _TooLarge:
+                pass
+        return _solutions(fmt, names, rows, truncated, byte_cap)
     triples, truncated = capped(result, cap)
-    return Serialized(ox.serialize(triples, format=GRAPH_FORMATS[fmt]) or b"", truncated)
+    while True:
+        body = ox.serialize(triples, format=GRAPH_FORMATS[fmt]) or b""
+        if len(body) <= byte_cap:
+            return Serialized(body, truncated)
+        truncated = True
+        triples = triples[: min(len(triples) - 1, len(triples) * byte_cap // len(body))]
+
+
+def _solutions(
+    fmt: str, names: list[str], rows: list[Any], truncated: bool, byte_cap: int
+) -> Serialized:
+    """Solutions written here, as many as fit in the byte cap (a document is never cut)."""
+    writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[fmt]
+    while True:
+        body = writer(names, rows, truncated)
+        if len(body) <= byte_cap or not rows:
+            return Serialized(body, truncated)
+        truncated = True
+        rows = rows[: min(len(rows) - 1, len(rows) * byte_cap // len(body))]
 
 
 def _boolean(value: bool, fmt: str) -> bytes:

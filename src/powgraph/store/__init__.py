@@ -18,7 +18,6 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     regexes: tuple[tuple[str, str], ...] = ()
-    bounded: bool = False  # a SELECT whose own LIMIT is within the row cap
     base_iri: str | None = None  # given only when the query has relative IRIs (it costs)
     bindings: tuple[tuple[str, str, str], ...] = ()  # (variable, type, lexical): substitutions
 
@@ -48,21 +47,43 @@ class QueryFailed(PowgraphError):
         self.kind, self.line, self.column = kind, line, column
 
 
-class QueryTimeout(PowgraphError):
+class Unavailable(PowgraphError):
+    """No answer now; the same request may succeed after ``retry_after`` seconds."""
+
+    http_status = 503
+    kind = "unavailable"
+
+    def __init__(self, message: str, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class QueryTimeout(Unavailable):
     """The query ran past its time budget and its process was killed."""
 
-    http_status = 503
+    kind = "timeout"
 
 
-class EngineUnavailable(PowgraphError):
+class QueryTooLarge(Unavailable):
+    """The query needed more memory than a query process may have; its process was replaced."""
+
+    kind = "memory"
+
+
+class EgressNotDenied(PowgraphError):
+    """Query processes could be started only with network access, and that was not allowed."""
+
+
+class EngineUnavailable(Unavailable):
     """The engine process died while answering; it has been replaced."""
-
-    http_status = 503
 
 
 class Store(Protocol):
     info: StoreInfo
+    processes: int  # queries a client's may run at once (the rest wait: web/admission.py)
 
-    def run(self, job: QueryJob) -> Answer: ...
+    def run(self, job: QueryJob, untrusted: bool = False) -> Answer:
+        """Answer a job; ``untrusted`` for a query a client wrote (it never delays ours)."""
+        ...
 
     def close(self) -> None: ...

@@ -1,31 +1,47 @@
 """The embedded store: pyoxigraph, opened read-only, queried in child processes that can be
-killed. Neither pyoxigraph nor rdflib can stop a running query from another thread, so the time
-budget is enforced by killing the child and starting a fresh one before answering 503; the next
-query finds a live child at once."""
+killed and that cannot reach the network (store/sandbox.py). Neither pyoxigraph nor rdflib can
+stop a running query from another thread, so the time budget is enforced by killing the child
+and starting a fresh one before answering 503; the next query finds a live child at once."""
 
 from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import queue
 import re
+import signal
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from powgraph.config import Settings
 from powgraph.results import serialize
 from powgraph.store import (
     Answer,
+    EgressNotDenied,
     EngineUnavailable,
     QueryFailed,
     QueryJob,
     QueryTimeout,
+    QueryTooLarge,
     StoreInfo,
 )
+from powgraph.store.sandbox import Confinement, confine
 
 INFO_FILE = "store.json"
+EGRESS = (
+    "query processes could not be cut off from the network (no network namespace, no seccomp); "
+    "set POWGRAPH_ALLOW_EGRESS=1 to serve anyway"
+)
+CLIENT_NICENESS = 10  # a client's query runs at a lower CPU priority than the web workers
+STARTUP = 30.0  # seconds a new query process may take to confine itself and say so
+MEMORY = "the query needed more memory than a query process may use"
+# how a process that ran out of address space ends: Rust aborts, Python may be killed
+OUT_OF_MEMORY = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS)
 STORE_FORMAT = 2  # bump when the store's layout or store.json changes
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _POSITION = re.compile(r"error at (\d+):(\d+)")
@@ -61,18 +77,37 @@ def read_info(directory: Path) -> StoreInfo:
     return StoreInfo(info["version"], info["triples"], dict(info["graphs"]))
 
 
-def _child(conn: Connection, path: str, cap: int) -> None:
-    """The child's loop: one job in, one reply out, until the parent goes away."""
+@dataclass(frozen=True)
+class Limits:
+    """What one query process may use and return."""
+
+    row_cap: int
+    byte_cap: int
+    memory: int  # address space, bytes (0: unbounded)
+    allow_egress: bool = False  # serve even where no network sandbox can be set up
+
+
+def _child(conn: Connection, path: str, limits: Limits, untrusted: bool) -> None:
+    """The child's loop: confined first, then one job in, one reply out, until the parent goes
+    away. Its first message says how it is confined; it serves only if the network is denied
+    (or the operator allowed egress)."""
+    os.environ["RUST_BACKTRACE"] = "0"  # a query out of memory is expected, not a crash report
+    if untrusted:
+        os.nice(CLIENT_NICENESS)  # pages and /health keep the CPU while a client's query runs
+    confinement = confine(limits.memory)
+    conn.send(confinement)
+    if not (confinement.network_denied or limits.allow_egress):
+        return
     store = ox.Store.read_only(path)
     while True:
         try:
             job: QueryJob = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(_answer(store, job, cap))
+        conn.send(_answer(store, job, limits))
 
 
-def _answer(store: ox.Store, job: QueryJob, cap: int) -> tuple[Any, ...]:
+def _answer(store: ox.Store, job: QueryJob, limits: Limits) -> tuple[Any, ...]:
     for pattern, flags in job.regexes:
         check = store.query(
             "SELECT ?p ?f (REGEX('', ?p, ?f) AS ?ok) {}",
@@ -97,10 +132,16 @@ def _answer(store: ox.Store, job: QueryJob, cap: int) -> tuple[Any, ...]:
         )
 
     try:
-        out = serialize(run(), job.fmt, cap, run, job.bounded)
+        out = serialize(run(), job.fmt, limits.row_cap, limits.byte_cap, run)
     except SyntaxError as exc:
         return ("syntax", str(exc))
-    except (OSError, ValueError, RuntimeError) as exc:
+    except MemoryError:
+        return ("memory", MEMORY)
+    except OSError:
+        # the engine tried the network or a file (SERVICE, LOAD): its message may describe
+        # what sits behind an address, so it never reaches the client
+        return ("evaluation", "the query needs a network or file access this endpoint never has")
+    except (ValueError, RuntimeError) as exc:
         return ("evaluation", str(exc))
     return ("ok", out.body, out.truncated)
 
@@ -118,11 +159,25 @@ def _graphs(iris: tuple[str, ...] | None) -> list[Any] | None:
 
 
 class _Child:
-    def __init__(self, ctx: Any, path: str, cap: int) -> None:
+    def __init__(self, ctx: Any, path: str, limits: Limits, untrusted: bool) -> None:
         self.conn, theirs = ctx.Pipe()
-        self.process = ctx.Process(target=_child, args=(theirs, path, cap), daemon=True)
+        self.untrusted = untrusted
+        args = (theirs, path, limits, untrusted)
+        self.process = ctx.Process(target=_child, args=args, daemon=True)
         self.process.start()
         theirs.close()
+        self.confinement: Confinement | None = None
+
+    def ready(self, timeout: float) -> Confinement:
+        """How the child is confined (its first message), waited for once."""
+        if self.confinement is None:
+            try:
+                if not self.conn.poll(timeout):
+                    raise EngineUnavailable("a query process did not start")
+                self.confinement = self.conn.recv()
+            except (EOFError, OSError) as exc:
+                raise EngineUnavailable("a query process could not start") from exc
+        return self.confinement
 
     def stop(self) -> None:
         self.process.kill()
@@ -130,43 +185,71 @@ class _Child:
         self.conn.close()
 
 
-class EmbeddedStore:
-    """A pool of query processes over one read-only pyoxigraph store."""
+def open_embedded(settings: Settings, directory: Path, processes: int) -> EmbeddedStore:
+    """The embedded store over ``directory``, with the limits the settings give."""
+    limits = Limits(
+        settings.row_cap, settings.byte_cap, settings.query_memory, settings.allow_egress
+    )
+    return EmbeddedStore(directory, settings.query_timeout, limits, processes)
 
-    def __init__(self, directory: Path, timeout: float, row_cap: int, processes: int = 2) -> None:
+
+class EmbeddedStore:
+    """Two pools of query processes over one read-only pyoxigraph store: one for the queries
+    clients write, one for powgraph's own (pages, canned queries, /health), so that pages never
+    wait behind a client's runaway query."""
+
+    def __init__(
+        self, directory: Path, timeout: float, limits: Limits, processes: int = 2, own: int = 1
+    ) -> None:
         self.info = read_info(directory)
         self._path = str(directory / "oxigraph")
-        self._timeout, self._cap = timeout, row_cap
+        self._timeout, self._limits = timeout, limits
+        self.processes = processes  # for the queries clients write
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["pyoxigraph", "powgraph.store.embedded"])
-        self._idle: queue.LifoQueue[_Child] = queue.LifoQueue()
         self._children: list[_Child] = []
-        for _ in range(processes):
-            self._idle.put(self._spawn())
+        self._idle: dict[bool, queue.LifoQueue[_Child]] = {}
+        for untrusted, count in ((True, processes), (False, own)):
+            self._idle[untrusted] = queue.LifoQueue()
+            for _ in range(count):
+                self._idle[untrusted].put(self._spawn(untrusted))
+        self.confinement = self._children[0].ready(STARTUP)
+        if not (self.confinement.network_denied or limits.allow_egress):
+            self.close()
+            raise EgressNotDenied(EGRESS)
 
-    def _spawn(self) -> _Child:
-        child = _Child(self._ctx, self._path, self._cap)
+    def _spawn(self, untrusted: bool) -> _Child:
+        child = _Child(self._ctx, self._path, self._limits, untrusted)
         self._children.append(child)
         return child
 
     def _replace(self, child: _Child) -> _Child:
         child.stop()
         self._children.remove(child)
-        return self._spawn()
+        return self._spawn(child.untrusted)
 
-    def run(self, job: QueryJob) -> Answer:
-        child = self._idle.get()
+    def run(self, job: QueryJob, untrusted: bool = False) -> Answer:
+        idle = self._idle[untrusted]
+        child = idle.get()
         try:
+            child.ready(STARTUP)
             child.conn.send(job)
             if not child.conn.poll(self._timeout):
                 child = self._replace(child)
-                raise QueryTimeout(f"the query ran longer than its budget of {self._timeout:g} s")
+                raise QueryTimeout(
+                    f"the query ran longer than its budget of {self._timeout:g} s",
+                    retry_after=self._timeout,
+                )
             reply = child.conn.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
+            died = child.process
             child = self._replace(child)
+            died.join(1)
+            if died.exitcode in OUT_OF_MEMORY:
+                raise QueryTooLarge(MEMORY) from exc
             raise EngineUnavailable("the query engine stopped; it has been restarted") from exc
         finally:
-            self._idle.put(child)
+            idle.put(child)
         return _reply(reply)
 
     def close(self) -> None:
@@ -175,14 +258,16 @@ class EmbeddedStore:
         self._children.clear()
 
 
-def run_job(store: ox.Store, job: QueryJob, cap: int) -> Answer:
+def run_job(store: ox.Store, job: QueryJob, limits: Limits) -> Answer:
     """A job answered in this process, on a store that is not served (releases)."""
-    return _reply(_answer(store, job, cap))
+    return _reply(_answer(store, job, limits))
 
 
 def _reply(reply: tuple[Any, ...]) -> Answer:
     if reply[0] == "ok":
         return Answer(reply[1], reply[2])
+    if reply[0] == "memory":
+        raise QueryTooLarge(reply[1])
     kind, message = reply
     position = _POSITION.search(message)
     if position:
