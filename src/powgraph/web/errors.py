@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -18,7 +19,9 @@ def _payload(status: int, kind: str, message: str, extra: dict[str, Any]) -> dic
     return {"error": {"status": status, "kind": kind, "message": message, **extra}}
 
 
-def render_error(status: int, kind: str, message: str, **extra: Any) -> Response:
+def render_error(
+    status: int, kind: str, message: str, retry_after: float | None = None, **extra: Any
+) -> Response:
     payload = _payload(status, kind, message, extra)
     if prefers_html(request.headers.get("Accept")):
         html = render_template("error.html", error=payload["error"])
@@ -27,7 +30,9 @@ def render_error(status: int, kind: str, message: str, **extra: Any) -> Response
         response = jsonify(payload)
         response.status_code = status
         response.content_type = "application/json; charset=utf-8"
-    if status == 503:
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+    elif status == 503:
         response.headers["Retry-After"] = "1"
     if request.path.startswith("/sparql"):
         response.headers["Access-Control-Allow-Origin"] = "*"
@@ -39,7 +44,8 @@ def _domain_error(exc: PowgraphError) -> Response:
         key: getattr(exc, key) for key in ("line", "column") if getattr(exc, key, None) is not None
     }
     kind = getattr(exc, "kind", type(exc).__name__)
-    return render_error(exc.http_status, kind, str(exc), **extra)
+    retry_after = getattr(exc, "retry_after", None)
+    return render_error(exc.http_status, kind, str(exc), retry_after, **extra)
 
 
 def _http_error(exc: HTTPException) -> Response:
