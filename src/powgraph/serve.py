@@ -1,5 +1,19 @@
 """Serving: the built graph, or any RDF files, behind Granian (a Rust HTTP server running the
-WSGI app in several worker processes with keep-alive; chosen by measurement, benchmarks/)."""
+WSGI app in several worker processes with keep-alive; chosen by measurement, benchmarks/).
+
+Limits against slow or idle clients (measured in tests/web/test_resilience.py):
+
+- headers: Granian (hyper) closes a connection whose request head has not arrived within
+  HEADER_TIMEOUT; the same timer runs while a keep-alive connection waits for its next request,
+  so it is also the idle timeout.
+- bodies: Granian has no body timeout, and ``wsgi.input.read()`` holds a web thread until the
+  client sends the bytes or closes: web/bodies.py lets at most half of a worker's web threads
+  (and two per client address) wait for bodies; more bodies at once are refused (503) unread.
+- query processes: checked before the server starts; where they cannot be cut off from the
+  network, `serve` stops with a message unless egress is allowed (store/sandbox.py).
+- HTTP/1.1 only: hyper's HTTP/2 has no idle timeout, so cleartext HTTP/2 is not offered.
+- a worker that dies (crash, OOM kill, kill -9) is replaced; the server never stops for one.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +26,13 @@ import pyoxigraph as ox
 
 from powgraph.build import build
 from powgraph.config import Settings
-from powgraph.store.embedded import is_current, write_store
+from powgraph.store import EgressNotDenied
+from powgraph.store.embedded import EGRESS, is_current, write_store
+from powgraph.store.sandbox import trial
+
+HEADER_TIMEOUT = 10.0  # seconds for a request head, and for an idle keep-alive connection
+CONNECTIONS = 256  # open connections per web worker (Granian's backpressure); more wait
+WORKER_KILL_TIMEOUT = 10  # seconds a worker may take to stop before it is killed
 
 
 def store_from_files(files: list[Path], directory: Path) -> None:
@@ -42,16 +62,25 @@ def prepare(settings: Settings, data: list[Path]) -> Path:
 
 def serve(settings: Settings, host: str, port: int, workers: int, data: list[Path]) -> None:
     from granian import Granian  # imported here: only `serve` needs the server
-    from granian.constants import Interfaces
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
 
-    os.environ["POWGRAPH_STORE_DIR"] = str(prepare(settings, data))
+    directory = prepare(settings, data)
+    if not (trial(settings.query_memory).network_denied or settings.allow_egress):
+        raise EgressNotDenied(EGRESS)
+    os.environ["POWGRAPH_STORE_DIR"] = str(directory)
     Granian(
         "powgraph.web:create_app",
         factory=True,
         address=host,
         port=port,
         interface=Interfaces.WSGI,
+        http=HTTPModes.http1,
+        http1_settings=HTTP1Settings(header_read_timeout=int(HEADER_TIMEOUT * 1000)),
         workers=workers,
-        blocking_threads=settings.query_processes,
+        blocking_threads=settings.web_threads,
+        backpressure=CONNECTIONS,
+        respawn_failed_workers=True,
+        workers_kill_timeout=WORKER_KILL_TIMEOUT,
         log_access=False,
     ).serve()

@@ -1,0 +1,213 @@
+"""A live server (``powgraph serve`` under Granian) against slow, idle and killed: request bodies
+that never arrive, request heads that never end, a web worker killed with SIGKILL. Throughout,
+/health and a static file must keep answering within a second. Each test starts its own server
+and takes 10-35 s."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from powgraph.config import Settings
+from powgraph.serve import HEADER_TIMEOUT
+
+from .conftest import LiveServer, start_server, stop_server
+
+STATIC = "/static/yasgui/yasgui.min.css"
+ATTACKERS = 8
+HOLD = 30.0  # seconds the idle sockets are held open
+PROBE_LIMIT = 1.0  # seconds within which every probe must be answered
+
+
+@pytest.fixture()
+def server(built: Settings) -> Iterator[LiveServer]:
+    live = start_server(built, {})
+    yield live
+    stop_server(live)
+
+
+def _open(server: LiveServer, head: bytes) -> socket.socket:
+    host, port = server.url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=5)
+    sock.sendall(head)
+    return sock
+
+
+def _probe_for(server: LiveServer, seconds: float) -> list[tuple[str, int | str, float]]:
+    """/health and the static file, once a second, each on a fresh connection."""
+    results: list[tuple[str, int | str, float]] = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        tick = time.monotonic()
+        for path in ("/health", STATIC):
+            start = time.monotonic()
+            try:
+                status: int | str = requests.get(server.url + path, timeout=5).status_code
+            except requests.RequestException as exc:
+                status = type(exc).__name__
+            results.append((path, status, time.monotonic() - start))
+        time.sleep(max(0.0, 1.0 - (time.monotonic() - tick)))
+    return results
+
+
+def _check(results: list[tuple[str, int | str, float]]) -> None:
+    slowest = max(seconds for _, _, seconds in results)
+    print(f"\n{len(results)} probes, slowest {slowest * 1000:.0f} ms")
+    bad = [r for r in results if r[1] != 200 or r[2] >= PROBE_LIMIT]
+    assert not bad, bad
+
+
+def test_idle_request_bodies_do_not_take_the_site_down(server: LiveServer) -> None:
+    head = (
+        b"POST /sparql HTTP/1.1\r\nHost: localhost\r\n"
+        b"Content-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nASK"
+    )
+    attackers = [_open(server, head) for _ in range(ATTACKERS)]
+    try:
+        time.sleep(0.5)  # their requests have reached the app and wait for the body
+        results = _probe_for(server, HOLD)
+        # a whole body is still answered (by a worker with a free reader, else 503 at once)
+        started = time.monotonic()
+        answer = requests.post(
+            server.sparql,
+            data="ASK {}",
+            headers={"Content-Type": "application/sparql-query"},
+            timeout=5,
+        )
+        assert answer.status_code in (200, 503)
+        assert time.monotonic() - started < PROBE_LIMIT
+    finally:
+        for sock in attackers:
+            sock.close()
+    _check(results)
+    # closing the idle clients frees their threads: POSTs are all served again
+    time.sleep(0.5)
+    for _ in range(4):
+        answer = requests.post(
+            server.sparql,
+            data="ASK {}",
+            headers={"Content-Type": "application/sparql-query"},
+            timeout=5,
+        )
+        assert answer.status_code == 200
+
+
+def test_slow_request_heads_do_not_take_the_site_down(server: LiveServer) -> None:
+    attackers = [_open(server, b"POST /sparql HTTP/1.1\r\nHost: localh") for _ in range(ATTACKERS)]
+    closed_after: list[float] = []
+
+    def watch(sock: socket.socket, opened: float) -> None:
+        sock.settimeout(HOLD + 5)
+        try:
+            while sock.recv(4096):
+                pass
+        except OSError:
+            return
+        closed_after.append(time.monotonic() - opened)
+
+    opened = time.monotonic()
+    watchers = [threading.Thread(target=watch, args=(s, opened), daemon=True) for s in attackers]
+    for thread in watchers:
+        thread.start()
+    try:
+        results = _probe_for(server, HOLD)
+    finally:
+        for sock in attackers:
+            sock.close()
+    _check(results)
+    # the server hangs up on each of them after its header timeout
+    assert len(closed_after) == ATTACKERS
+    assert all(HEADER_TIMEOUT - 1 < s < HEADER_TIMEOUT + 3 for s in closed_after), closed_after
+
+
+def test_idle_keep_alive_connections_are_closed(server: LiveServer) -> None:
+    sock = _open(server, b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    sock.settimeout(HEADER_TIMEOUT + 5)
+    assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+    started = time.monotonic()
+    try:
+        while sock.recv(4096):
+            pass
+    except TimeoutError:
+        pytest.fail("an idle keep-alive connection was left open")
+    finally:
+        sock.close()
+    assert time.monotonic() - started < HEADER_TIMEOUT + 3
+
+
+def _workers(main: int) -> list[int]:
+    """The web workers: children of Granian's main process running the same command line."""
+    own = Path(f"/proc/{main}/cmdline").read_bytes()
+    children = []
+    for task in Path(f"/proc/{main}/task").iterdir():
+        children += [int(pid) for pid in (task / "children").read_text().split()]
+    found = []
+    for pid in children:
+        try:
+            if Path(f"/proc/{pid}/cmdline").read_bytes() == own:
+                found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
+def test_a_killed_worker_is_replaced(server: LiveServer) -> None:
+    main = server.process.pid
+    before = _workers(main)
+    assert len(before) == 2, before
+    failures: list[str] = []
+    answered: list[float] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        with requests.Session() as session:  # keep-alive: some requests were on the killed worker
+            while not stop.is_set():
+                try:
+                    status = session.get(server.url + "/health", timeout=2).status_code
+                except requests.RequestException as exc:
+                    failures.append(type(exc).__name__)
+                    session.close()
+                    continue
+                if status == 200:
+                    answered.append(time.monotonic())
+                else:
+                    failures.append(str(status))
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1)
+    killed = before[0]
+    os.kill(killed, signal.SIGKILL)
+    at = time.monotonic()
+    replaced: list[int] = []
+    while time.monotonic() < at + 5 and not replaced:
+        time.sleep(0.1)
+        replaced = [pid for pid in _workers(main) if pid not in before]
+    time.sleep(2)  # the new worker serves too
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=5)
+    requests_after = [t for t in answered if t > at]
+    first_answer = requests_after[0] - at if requests_after else float("inf")
+    print(f"\nkill -9 of worker {killed}: {len(failures)} failed requests {failures}")
+    print(f"first answer {first_answer * 1000:.0f} ms after the kill, replaced by {replaced}")
+    assert server.process.poll() is None, "the server stopped"
+    assert replaced, "the killed worker was not replaced within 5 s"
+    assert first_answer < 5
+    assert len(_workers(main)) == 2
+    # both workers answer: 10 /health probes in a row, each on a fresh connection, within 5 s
+    streak, deadline, statuses = 0, time.monotonic() + 5, []
+    while streak < 10 and time.monotonic() < deadline:
+        statuses.append(requests.get(server.url + "/health", timeout=5).status_code)
+        streak = streak + 1 if statuses[-1] == 200 else 0
+        time.sleep(0.05)
+    assert streak == 10, statuses
