@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -84,8 +86,19 @@ def serve_command(
     """Serve the SPARQL endpoint (builds the graph first if there is none)."""
     from powgraph.serve import serve
 
+    if not settings.public_url:
+        # every URL the app writes starts with this, never with the client's Host header; the
+        # web workers read it from the environment (POWGRAPH_PUBLIC_URL)
+        settings = replace(settings, public_url=listen_url(host, port))
+        os.environ["POWGRAPH_PUBLIC_URL"] = settings.public_url
     with _exit_codes():
         serve(settings, host, port, workers, list(data))
+
+
+def listen_url(host: str, port: int) -> str:
+    """http://HOST:PORT, an IPv6 address in brackets (RFC 3986: http://[::1]:8000)."""
+    host = host.strip("[]")
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 @main.command("release")

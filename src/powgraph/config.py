@@ -29,7 +29,7 @@ class Settings:
     query_timeout: float = 10.0  # seconds a query may run before its process is killed
     row_cap: int = 10_000  # rows (or triples) in one answer; more is cut, and says so
     max_query_bytes: int = 32 * 1024  # longer query text: 413 (POST) or 414 (GET)
-    query_processes: int = 2  # query processes per web worker
+    query_processes: int = 3  # query processes per web worker for the queries clients write
     cache_entries: int = 1024  # answers kept per web worker, by (query, format, data version)
     # where the site is reached from outside: every served URL starts with it, never the Host
     # header; empty means the listen address (http://HOST:PORT), set by `powgraph serve`
@@ -37,7 +37,7 @@ class Settings:
     byte_cap: int = 64 * 1024 * 1024  # bytes in one answer; more is cut, and says so
     query_memory: int = 768 * 1024 * 1024  # address space of one query process (RLIMIT_AS)
     queue_length: int = 8  # queries waiting for a query process, per web worker; more: 429
-    client_queries: int = 1  # one client's queries running or waiting, per web worker
+    client_queries: int = 8  # one client's queries running or waiting, per web worker
     # a header carrying the client's address (e.g. X-Forwarded-For), trusted only from these
     # comma-separated proxy addresses; empty: the socket's address is the client
     proxy_header: str = ""
@@ -49,8 +49,7 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base_iri.endswith("/"):
             raise ValueError(f"base IRI must end with '/': {self.base_iri!r}")
-        if self.public_url.endswith("/"):
-            raise ValueError(f"public URL must not end with '/': {self.public_url!r}")
+        object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
 
     @property
     def served_store(self) -> Path:

@@ -25,7 +25,7 @@ from powgraph.store import QueryJob, Store
 PARAMETER_TYPES = ("IRI", "string", "integer", "date")
 RESERVED = ("format", "limit", "offset")  # request parameters that are not query parameters
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\\x00-\x1f\x7f]*")
-_INTEGER = re.compile(r"[+-]?\d{1,18}")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII digits: \d matches others
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 Binding = tuple[str, str, str]  # (variable, parameter type, lexical form)
@@ -169,7 +169,7 @@ def _checked(parameter: Parameter, value: str) -> str:
             dt.date.fromisoformat(value)
         except ValueError:
             raise BadParameter(name, f"not a date YYYY-MM-DD: {value[:80]!r}") from None
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             raise BadParameter(name, f"not a date YYYY-MM-DD: {value[:80]!r}")
     if parameter.allowed and value not in parameter.allowed:
         raise BadParameter(name, f"must be one of {', '.join(parameter.allowed)}")

@@ -35,7 +35,8 @@ def test_every_subject_dereferences(
         path = str(subject)[len(settings.base_iri) - 1 :]
         thing = session.get(live.url + path, allow_redirects=False, timeout=10)
         assert thing.status_code == 303, subject
-        document = live.url + thing.headers["Location"]
+        document = thing.headers["Location"]
+        assert document == live.url + "/doc/" + path[len("/id/") :], subject
         html = session.get(document, headers={"Accept": "text/html"}, timeout=10)
         assert html.status_code == 200 and html.headers["Content-Type"].startswith("text/html"), (
             subject

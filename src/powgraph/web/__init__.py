@@ -3,23 +3,43 @@
 from __future__ import annotations
 
 import atexit
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, Request
+from werkzeug.routing import MapAdapter
 
 from powgraph.config import Settings
 from powgraph.queries import read_queries
 from powgraph.store import Store
-from powgraph.store.embedded import EmbeddedStore
+from powgraph.store.embedded import open_embedded
 from powgraph.validate import read_graphs
-from powgraph.web import canned, dumps, entities, errors, health, pages, sparql
+from powgraph.web import canned, conditional, dumps, entities, errors, health, pages, sparql
+from powgraph.web.admission import gate_for
 from powgraph.web.answer_cache import AnswerCache
-from powgraph.web.runtime import Runtime
+from powgraph.web.bodies import Bodies
+from powgraph.web.runtime import LOCAL_URL, Runtime
+
+
+class PowgraphFlask(Flask):
+    """Flask whose URL building knows the public base URL: werkzeug's own redirects (308 for a
+    path like /queries//datasets) and url_for(_external=True) are written under
+    Settings.public_url (its scheme, host, port and path), never under the request's Host."""
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        adapter = super().create_url_adapter(request)
+        if request is not None and adapter is not None:
+            public = urlsplit(self.extensions["powgraph"].settings.public_url or LOCAL_URL)
+            adapter.url_scheme, adapter.server_name = public.scheme, public.netloc
+            if public.path:
+                adapter.script_name = public.path.rstrip("/") + "/"
+        return adapter
+
+
+BODIES_PER_CLIENT = 2  # request bodies one client address may be sending at once, per worker
 
 
 def open_store(settings: Settings) -> Store:
-    return EmbeddedStore(
-        settings.served_store, settings.query_timeout, settings.row_cap, settings.query_processes
-    )
+    return open_embedded(settings, settings.served_store, settings.query_processes)
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
@@ -27,7 +47,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings.from_env()
     store = store or open_store(settings)
     atexit.register(store.close)
-    app = Flask(__name__)
+    app = PowgraphFlask(__name__)
     # a form-encoded query may be up to three times its text; anything larger is refused early
     app.config["MAX_CONTENT_LENGTH"] = 3 * settings.max_query_bytes + 1024
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -35,10 +55,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     stored = {q.name: q for q in read_queries(settings.queries_dir)}
     linked = {q.name: q for q in read_queries(settings.queries_dir / "linked-data")}
     ontology = read_graphs(list(settings.ontology_dir.glob("*.ttl")))
-    app.extensions["powgraph"] = Runtime(settings, store, examples, stored, linked, ontology)
-    app.wsgi_app = AnswerCache(  # type: ignore[method-assign]
-        app.wsgi_app, settings.cache_entries, app.config["MAX_CONTENT_LENGTH"]
-    )
+    gate = gate_for(settings, store.processes)
+    app.extensions["powgraph"] = Runtime(settings, store, examples, stored, linked, ontology, gate)
+    max_body = app.config["MAX_CONTENT_LENGTH"]
+    cached = AnswerCache(app.wsgi_app, settings.cache_entries, max_body)
+    readers = max(1, settings.web_threads // 2)  # the other half never waits for a client
+    app.wsgi_app = Bodies(cached, max_body, readers, BODIES_PER_CLIENT)  # type: ignore[method-assign]
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(canned.bp)
@@ -46,4 +68,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(pages.bp)
     app.register_blueprint(dumps.bp)
     errors.init_app(app)
+    conditional.init_app(app)
     return app

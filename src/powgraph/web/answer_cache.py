@@ -1,7 +1,8 @@
 """A cache of whole answers in front of Flask (WSGI middleware, the Flask way to wrap an app),
 for every page that depends on the data alone: /sparql, canned queries, entity documents, the
 ontology, the home page. Keyed by everything that can change an answer: method, path, URL
-query, body, content type, Accept and host; the data version is fixed for the life of a worker,
+query, body, content type and Accept (never the Host: every URL in an answer starts with
+the configured public URL, runtime.public_url); the data version is fixed for the life of a worker,
 so it is implied. A hit costs a dictionary lookup instead of routing, negotiation and query
 process round trips. Bounded by entries and by bytes."""
 
@@ -13,6 +14,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from werkzeug.http import parse_etags, unquote_etag
+from werkzeug.wsgi import get_content_length
+
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
@@ -21,7 +25,7 @@ Entry = tuple[str, list[tuple[str, str]], bytes, str | None]
 
 MAX_CACHED_BYTES = 1 << 20  # answers above 1 MiB are not kept
 MAX_TOTAL_BYTES = 64 << 20  # nor more than 64 MiB of answers per worker
-VARY = ("PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "HTTP_ACCEPT", "HTTP_HOST", "wsgi.url_scheme")
+VARY = ("PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "HTTP_ACCEPT")
 # Pages that are functions of the data alone (not /health, not /dumps: releases come and go).
 CACHED_PATHS = ("/sparql", "/queries", "/openapi.json", "/id/", "/doc/", "/def")
 
@@ -41,11 +45,10 @@ class AnswerCache:
             return self.app(environ, start_response)
         body = b""
         if method == "POST":
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            if length > self.max_body:
+            read = self._body(environ)
+            if read is None:  # too large: the app answers 413
                 return self.app(environ, start_response)
-            body = environ["wsgi.input"].read(length) if length else b""
-            environ["wsgi.input"] = io.BytesIO(body)
+            body = read
         key = (method, body, *(str(environ.get(name, "")) for name in VARY))
         with self._lock:
             entry = self._items.get(key)
@@ -71,6 +74,19 @@ class AnswerCache:
                 self._store(key, (captured["status"], list(captured["headers"]), answer, etag))
         return chunks
 
+    def _body(self, environ: Environ) -> bytes | None:
+        """The request body, read once and put back for the app; None when it is longer than
+        the app accepts. A chunked body has been given its length already (web/bodies.py);
+        without one, the app reads no body either (werkzeug's safe fallback)."""
+        length = get_content_length(environ)
+        if length is None:
+            return b""
+        if length > self.max_body:
+            return None
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        return body
+
     def _store(self, key: Key, entry: Entry) -> None:
         with self._lock:
             old = self._items.pop(key, None)
@@ -84,11 +100,7 @@ class AnswerCache:
     @staticmethod
     def _replay(entry: Entry, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         status, headers, body, etag = entry
-        if (
-            etag
-            and environ["REQUEST_METHOD"] == "GET"
-            and etag in environ.get("HTTP_IF_NONE_MATCH", "")
-        ):
+        if environ["REQUEST_METHOD"] == "GET" and _none_match(environ, etag):
             kept = [
                 (k, v) for k, v in headers if k.lower() not in ("content-length", "content-type")
             ]
@@ -96,3 +108,16 @@ class AnswerCache:
             return [b""]
         start_response(status, headers)
         return [body]
+
+
+def _none_match(environ: Environ, etag: str | None) -> bool:
+    """Whether If-None-Match matches this answer (RFC 9110 13.1.2): "*" matches any, else a
+    member of the list equal to its entity-tag, compared weakly (W/"x" matches "x"), each tag
+    whole, never a substring."""
+    header = environ.get("HTTP_IF_NONE_MATCH")
+    if not header:
+        return False
+    tags = parse_etags(header)
+    if tags.star_tag:
+        return True
+    return etag is not None and tags.contains_weak(unquote_etag(etag)[0])

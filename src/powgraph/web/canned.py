@@ -12,7 +12,7 @@ from powgraph.namespaces import CC_BY_4
 from powgraph.queries import BadParameter, CannedQuery, Rows, bind, run_on_store, write_table
 from powgraph.web import conneg
 from powgraph.web.params import parse_pairs
-from powgraph.web.runtime import runtime
+from powgraph.web.runtime import public_url, runtime
 
 bp = Blueprint("canned", __name__)
 
@@ -75,7 +75,8 @@ def query(name: str) -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    return jsonify(openapi_document(sorted(runtime().canned.values(), key=lambda q: q.name)))
+    queries = sorted(runtime().canned.values(), key=lambda q: q.name)
+    return jsonify(openapi_document(queries, public_url()))
 
 
 def _offer(offers: tuple[conneg.Offer, ...]) -> conneg.Offer:
@@ -98,8 +99,9 @@ def _clamped(params: dict[str, str], name: str, default: int, ceiling: int) -> i
     raw = params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or len(raw) > 12:
-        raise BadParameter(name, "must be a whole number")
+    # ASCII digits only: str.isdigit() and int() also take other scripts' digits ("²", "٣")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+        raise BadParameter(name, "must be a whole number (ASCII digits)")
     return min(int(raw), ceiling)
 
 
@@ -153,7 +155,7 @@ def _summary(canned: CannedQuery) -> dict[str, Any]:
             for p in canned.parameters
         ],
         "sparql": canned.body,
-        "url": f"/queries/{canned.name}",
+        "url": f"{public_url()}/queries/{canned.name}",  # what to cite: never the Host header
     }
 
 
@@ -165,8 +167,8 @@ SCHEMA_TYPES = {
 }
 
 
-def openapi_document(queries: list[CannedQuery]) -> dict[str, Any]:
-    """OpenAPI 3.1, generated from the queries' headers."""
+def openapi_document(queries: list[CannedQuery], server: str | None = None) -> dict[str, Any]:
+    """OpenAPI 3.1, generated from the queries' headers; ``server``: the public base URL."""
     error = {"$ref": "#/components/schemas/Error"}
     paths: dict[str, Any] = {}
     for q in queries:
@@ -235,6 +237,7 @@ def openapi_document(queries: list[CannedQuery]) -> dict[str, Any]:
             ),
             "license": {"name": "CC BY 4.0 (data)", "url": str(CC_BY_4)},
         },
+        **({"servers": [{"url": server}]} if server else {}),
         "paths": paths,
         "components": {
             "schemas": {

@@ -138,7 +138,7 @@ def thing(key: str) -> WerkzeugResponse:
     iri = runtime().settings.base_iri + "id/" + key
     if not _outgoing_rows(iri):
         abort(404, f"nothing is known about <{iri}>")
-    response = redirect(url_for("entities.document", key=key), 303)
+    response = redirect(url_for("entities.document", key=key, _external=True), 303)
     response.headers["Vary"] = "Accept"
     return response
 

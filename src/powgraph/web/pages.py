@@ -16,7 +16,7 @@ from powgraph.queries import bind, run_on_store
 from powgraph.release import DUMP_FILES, latest_release, media_type
 from powgraph.web import conneg
 from powgraph.web.entities import local_href
-from powgraph.web.runtime import runtime
+from powgraph.web.runtime import public_url, runtime
 
 bp = Blueprint("pages", __name__)
 
@@ -49,7 +49,7 @@ def home() -> Response:
 
 def _schema_dataset(sources: list[dict[str, Any]]) -> dict[str, Any]:
     """schema.org Dataset, for dataset search engines."""
-    root = request.host_url.rstrip("/")
+    root = public_url()
     return {
         "@context": "https://schema.org/",
         "@type": "Dataset",
@@ -145,7 +145,7 @@ def dataset() -> Response:
             + ", ".join(o.media_type for o in RDF_OFFERS),
         )
     rt = runtime()
-    root = request.host_url.rstrip("/")
+    root = public_url()
     latest = latest_release(rt.settings.releases_dir)
     dumps = []
     if latest:

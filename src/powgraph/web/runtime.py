@@ -1,8 +1,10 @@
-"""What a running app holds: its settings, its store and the example queries (app.extensions)."""
+"""What a running app holds: its settings, its store and the example queries (app.extensions),
+and the one public base URL every absolute URL the app writes starts with."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from rdflib import Graph
@@ -10,6 +12,13 @@ from rdflib import Graph
 from powgraph.config import Settings
 from powgraph.queries import CannedQuery
 from powgraph.store import Store
+
+if TYPE_CHECKING:
+    from powgraph.web.admission import Gate
+
+# An app made in-process without a public URL (tests, a WSGI server other than `powgraph
+# serve`) writes its URLs under this; `powgraph serve` always sets one (http://HOST:PORT).
+LOCAL_URL = "http://localhost"
 
 
 @dataclass
@@ -20,8 +29,16 @@ class Runtime:
     canned: dict[str, CannedQuery]
     linked: dict[str, CannedQuery]
     ontology: Graph
+    gate: Gate  # admission control for the queries clients write
 
 
 def runtime() -> Runtime:
     result: Runtime = current_app.extensions["powgraph"]
     return result
+
+
+def public_url() -> str:
+    """Where the site is reached from outside, without a trailing slash: Settings.public_url,
+    else LOCAL_URL. Never built from the request (Host, X-Forwarded-Host), which the client
+    chooses: a URL the app writes (sd:endpoint, VoID, DCAT, redirects) cannot be redirected."""
+    return runtime().settings.public_url or LOCAL_URL

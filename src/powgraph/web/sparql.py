@@ -4,6 +4,7 @@ query editor for browsers. Read-only, no egress, limits enforced before anything
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from flask import Blueprint, Response, abort, render_template, request
 
@@ -13,7 +14,7 @@ from powgraph.web import conneg
 from powgraph.web.admission import run_client_query
 from powgraph.web.description import service_description
 from powgraph.web.params import decode_utf8, parse_pairs
-from powgraph.web.runtime import runtime
+from powgraph.web.runtime import public_url, runtime
 
 bp = Blueprint("sparql", __name__)
 
@@ -26,6 +27,7 @@ CORS = {
 }
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 NO_QUERY = "no query: send one as 'query' or as an application/sparql-query body"
+SAFE = ("GET", "HEAD")  # the methods a 304, an ETag and Cache-Control apply to
 RDFLIB_FORMATS = {"turtle": "turtle", "rdfxml": "xml", "jsonld": "json-ld", "ntriples": "nt"}
 
 
@@ -62,7 +64,7 @@ def _preflight() -> Response:
 def _parameters() -> dict[str, list[str]]:
     """Parameters from the URL and, for POST, the body; strict UTF-8, as the protocol requires."""
     settings = runtime().settings
-    if request.method == "GET" and len(request.query_string) > 3 * settings.max_query_bytes:
+    if request.method in SAFE and len(request.query_string) > 3 * settings.max_query_bytes:
         abort(414, f"the query is longer than {settings.max_query_bytes} bytes")
     pairs = parse_pairs(request.query_string, "the URL")
     if request.method == "POST":
@@ -90,14 +92,12 @@ def _parameters() -> dict[str, list[str]]:
 def _answer(text: str, params: dict[str, list[str]]) -> Response:
     rt = runtime()
     if len(text.encode("utf-8")) > rt.settings.max_query_bytes:
-        status = 414 if request.method == "GET" else 413
+        status = 414 if request.method in SAFE else 413
         abort(status, f"the query is longer than {rt.settings.max_query_bytes} bytes")
     inspected = inspect(text)
-    outside = [g for g in inspected.graphs if g not in rt.store.info.graphs]
-    if outside:
-        raise QueryRejected(
-            f"FROM names a graph that is not in this store: <{outside[0]}>", "graph"
-        )
+    # FROM outside the store is refused; the protocol's default-graph-uri/named-graph-uri name
+    # an empty graph instead, as the W3C protocol suite requires (never a download: sandbox.py)
+    _only_stored_graphs(inspected.graphs, "FROM")
     offer = conneg.negotiate(
         request.headers.get("Accept"), conneg.BY_FORM[inspected.form], _one(params, "format")
     )
@@ -110,12 +110,12 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
         tuple(params["default-graph-uri"]) if "default-graph-uri" in params else None,
         tuple(params["named-graph-uri"]) if "named-graph-uri" in params else None,
         inspected.regexes,
-        inspected.form == "SELECT" and _within(inspected.limit, rt.settings.row_cap),
-        request.base_url if inspected.relative else None,
+        public_url() + "/sparql" if inspected.relative else None,
     )
     key = (rt.store.info.version, job)
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    if request.method == "GET" and etag in request.if_none_match:
+    # RFC 9110 13.1.2: If-None-Match compares weakly, and "*" matches any representation
+    if request.method in SAFE and request.if_none_match.contains_weak(etag):
         return _with_headers(Response(status=304), etag)
     answer = run_client_query(job)
     response = Response(answer.body, content_type=offer.content_type)
@@ -125,14 +125,20 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
     return _with_headers(response, etag)
 
 
-def _within(limit: int | None, cap: int) -> bool:
-    return limit is not None and limit <= cap
+def _only_stored_graphs(graphs: Iterable[str], named_by: str) -> None:
+    """FROM and FROM NAMED may name only graphs in the store: a mistyped graph is a clear 400,
+    not an empty answer."""
+    outside = [g for g in graphs if g not in runtime().store.info.graphs]
+    if outside:
+        raise QueryRejected(
+            f"{named_by} names a graph that is not in this store: <{outside[0]}>", "graph"
+        )
 
 
 def _with_headers(response: Response, etag: str) -> Response:
     response.headers.update(CORS)
     response.headers["Vary"] = "Accept"
-    if request.method == "GET":
+    if request.method in SAFE:
         response.set_etag(etag)
         response.headers["Cache-Control"] = "public, max-age=300"
     return response
@@ -158,12 +164,13 @@ def _describe() -> Response:
         page = render_template(
             "sparql.html",
             triples=rt.store.info.triples,
+            endpoint=public_url() + "/sparql",
             examples=rt.examples,
             examples_by_name=by_name,
         )
         response = Response(page)
     else:
-        graph = service_description(request.base_url, rt.store.info)
+        graph = service_description(public_url() + "/sparql", rt.store.info)
         body = graph.serialize(format=RDFLIB_FORMATS[offer.name], encoding="utf-8")
         response = Response(body, content_type=offer.content_type)
     response.headers.update(CORS)
