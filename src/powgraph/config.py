@@ -43,6 +43,9 @@ class Settings:
     proxy_header: str = ""
     trusted_proxies: str = ""
     web_threads: int = 16  # threads per web worker: pages and cached answers never wait
+    # seconds an answer may sit unread (the client's window shut) before its connection is
+    # dropped and its bytes freed (TCP_USER_TIMEOUT on the listening socket)
+    send_timeout: float = 30.0
     # run query processes that can open network connections, if no sandbox can be set up
     allow_egress: bool = False
 

@@ -211,3 +211,53 @@ def test_a_killed_worker_is_replaced(server: LiveServer) -> None:
         streak = streak + 1 if statuses[-1] == 200 else 0
         time.sleep(0.05)
     assert streak == 10, statuses
+
+
+def _unread(server: LiveServer, query: str) -> socket.socket:
+    """A client that asks for a large answer with a tiny receive buffer, then never reads."""
+    host, port = server.url.removeprefix("http://").split(":")
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect((host, int(port)))
+    body = query.encode()
+    sock.sendall(
+        b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+    return sock
+
+
+def _worker_rss(main: int) -> int:
+    total = 0
+    for pid in _workers(main):
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+    return total * 1024
+
+
+def test_answers_left_unread_are_dropped_and_memory_returns(built: Settings) -> None:
+    """Four 32 MiB answers nobody reads: held by the workers until the send timeout, then the
+    connections are dropped and the workers' memory returns to where it was."""
+    live = start_server(built, {"POWGRAPH_SEND_TIMEOUT": "6"})
+    doubled = " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(15))
+    start = f'BIND("{"0123456789abcdef" * 4}" AS ?x0)'
+    rows = " ".join(str(i) for i in range(16))
+    query = f"SELECT ?x15 {{ VALUES ?i {{ {rows} }} {start} {doubled} }}"
+    clients: list[socket.socket] = []
+    try:
+        requests.get(live.url + "/health", timeout=5)
+        before = _worker_rss(live.process.pid)
+        clients = [_unread(live, query) for _ in range(4)]
+        time.sleep(1.5)
+        held = _worker_rss(live.process.pid)
+        time.sleep(10)
+        after = _worker_rss(live.process.pid)
+        print(f"\nworker RSS {before >> 20} MiB -> {held >> 20} MiB -> {after >> 20} MiB")
+        assert held > before + 64 * 2**20  # the answers sat in the workers, unsent
+        assert after < before + 32 * 2**20
+        assert requests.get(live.url + "/health", timeout=5).status_code == 200
+    finally:
+        for sock in clients:
+            sock.close()
+        stop_server(live)
