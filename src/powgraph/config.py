@@ -36,13 +36,13 @@ class Settings:
     public_url: str = ""
     byte_cap: int = 64 * 1024 * 1024  # bytes in one answer; more is cut, and says so
     query_memory: int = 768 * 1024 * 1024  # address space of one query process (RLIMIT_AS)
-    queue_length: int = 8  # queries waiting for a query process, per web worker; more: 429
-    client_queries: int = 8  # one client's queries running or waiting, per web worker
+    queue_length: int = 16  # queries waiting for a query process, per web worker; more: 429
+    client_queries: int = 12  # one client's queries running or waiting, per web worker
     # a header carrying the client's address (e.g. X-Forwarded-For), trusted only from these
     # comma-separated proxy addresses; empty: the socket's address is the client
     proxy_header: str = ""
     trusted_proxies: str = ""
-    web_threads: int = 16  # threads per web worker: pages and cached answers never wait
+    web_threads: int = 32  # threads per web worker: pages and cached answers never wait
     # seconds an answer may sit unread (the client's window shut) before its connection is
     # dropped and its bytes freed (TCP_USER_TIMEOUT on the listening socket)
     send_timeout: float = 30.0

@@ -7,7 +7,7 @@ Limits against slow or idle clients (measured in tests/web/test_resilience.py):
   HEADER_TIMEOUT; the same timer runs while a keep-alive connection waits for its next request,
   so it is also the idle timeout.
 - bodies: Granian has no body timeout, and ``wsgi.input.read()`` holds a web thread until the
-  client sends the bytes or closes: web/bodies.py lets at most half of a worker's web threads
+  client sends the bytes or closes: web/bodies.py lets at most a quarter of a worker's web threads
   (and two per client address) wait for bodies; more bodies at once are refused (503) unread.
 - query processes: checked before the server starts; where they cannot be cut off from the
   network, `serve` stops with a message unless egress is allowed (store/sandbox.py).

@@ -189,3 +189,17 @@ def test_the_gate_keeps_a_share_for_other_clients_and_says_when_to_return() -> N
     gate.leave("a")
     waiting.join(2)
     assert started.is_set()
+
+
+def test_a_queue_full_of_one_clients_queries_does_not_refuse_another() -> None:
+    gate = Gate(slots=2, queue=1, per_client=3, budget=10.0)
+    gate.enter("a")
+    waiting = threading.Thread(target=gate.enter, args=("a",), daemon=True)
+    waiting.start()  # the queue's one place: a waits for its own share, not for a slot
+    time.sleep(0.1)
+    with pytest.raises(TooManyQueries):
+        gate.enter("a")  # a third of a's: the queue is full
+    gate.enter("b")  # the free slot is b's at once
+    gate.leave("a")
+    waiting.join(2)
+    assert not waiting.is_alive()

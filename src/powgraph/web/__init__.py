@@ -59,7 +59,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["powgraph"] = Runtime(settings, store, examples, stored, linked, ontology, gate)
     max_body = app.config["MAX_CONTENT_LENGTH"]
     cached = AnswerCache(app.wsgi_app, settings.cache_entries, max_body)
-    readers = max(1, settings.web_threads // 2)  # the other half never waits for a client
+    # a quarter of the threads may wait for bodies, half for a query process: the rest serve
+    readers = max(1, settings.web_threads // 4)
     app.wsgi_app = Bodies(cached, max_body, readers, BODIES_PER_CLIENT)  # type: ignore[method-assign]
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)

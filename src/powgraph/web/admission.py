@@ -68,7 +68,9 @@ class Gate:
                     "wait for their answers",
                     self.budget,
                 )
-            if not self._waiting and self._can_start(client):
+            # work-conserving: a free slot is taken at once unless a waiting query could take it
+            # (queries waiting only for their own client's share do not hold others back)
+            if self._can_start(client) and not any(map(self._can_start, self._waiting)):
                 self._running[client] += 1
                 return
             if len(self._waiting) >= self.queue:
