@@ -5,12 +5,20 @@ static file (the ceiling). Load from wrk on 127.0.0.1, bounded duration. Writes 
     .venv/bin/python benchmarks/run.py [--seconds 10] [--connections 16]
 
 Needs Debian's wrk, nginx-light and virtuoso-opensource (apt-get install wrk nginx-light
-virtuoso-opensource); nothing here runs in `make test`."""
+virtuoso-opensource); nothing here runs in `make test`.
+
+    .venv/bin/python benchmarks/run.py --resilience [--seconds 10] [--runs 2] [--tuned NAME=VALUE]
+
+The resilience run needs only wrk: one `powgraph serve` over the built graph, the cached and the
+uncached query measured quiet, then again while 8 threads from 127.0.0.2 send runaway queries
+(retrying at once when refused) and 8 sockets from 127.0.0.3 send a request head and 3 of the 100
+body bytes they promise. Writes the "Resilience" section of RESULTS.md, keeping the rest."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import platform
 import re
@@ -20,13 +28,19 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import quote
 
 import requests
 
+from powgraph.config import Settings
+
+DEFAULTS = Settings()
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 QUERY = """PREFIX pow: <https://w3id.org/powgraph/def#>
@@ -51,6 +65,24 @@ worker, no process boundary and so no way to stop a runaway query, answered 3,77
 req/s here. The 1.5x-Virtuoso target for uncached queries (about 4,700-5,000 req/s) is out of
 reach of Flask on these two cores even without isolation; the process boundary costs about 15%.
 """
+RESILIENCE_NOTES = """What it shows. Admission control keeps the endpoint answering under the attack: cached
+answers never wait for a query process, and each runaway ends at its budget (503) or is
+refused (429) with a Retry-After from the queue; the legitimate client, a different address,
+keeps its share of query processes and nearly all its answers (the few 429s are its own
+connections beyond its share of one worker's queue: wrk's 16 connections are one address, and
+the kernel (SO_REUSEPORT) splits them unevenly between the two workers). The attack still costs
+the legitimate traffic more than half its throughput on two cores: admission bounds how many
+runaways run (two of a worker's three query processes for one address), not the CPU they take.
+Four query processes spinning at full speed (niced, so the web workers come first), the
+idle-body sockets reconnecting some 4,000-5,000 times a second (each refused 503 at once and
+closed: one address may have only two bodies waiting per worker), and the attackers' own Python
+threads share the same two cores with the web workers; this run does not separate those causes.
+An earlier pair of runs on this day, with 8 queries per client and 8 waiting per worker,
+refused 55% of wrk's uncached requests even when quiet: the defaults were raised (12 and 16)
+and a free query process is now taken at once by a client whose query can run, whatever waits
+only for its own client's share. The cached figures are not comparable with the side-by-side
+run above (another day, another load on the machine).
+"""
 
 
 @dataclass
@@ -60,6 +92,8 @@ class Measure:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0  # answered in the measured window
+    statuses: Counter[int] = field(default_factory=Counter)  # from a counting script, if any
 
 
 def free_port() -> int:
@@ -132,8 +166,10 @@ def wrk(name: str, url: str, seconds: int, connections: int, script: Path | None
     )
     count = int(errors.group(1)) if errors else 0
     count += sum(int(g) for g in socket_errors.groups()) if socket_errors else 0
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    statuses = Counter({int(s): int(n) for s, n in re.findall(r"^status (\d+) (\d+)$", out, re.M)})
     print(f"{name:28s} {rps:10.0f} req/s  p50 {p50:7.2f} ms  p99 {p99:7.2f} ms  errors {count}")
-    return Measure(name, rps, p50, p99, count)
+    return Measure(name, rps, p50, p99, count, requests, statuses)
 
 
 def virtuoso_ini(directory: Path, port: int, http_port: int, threads: int) -> Path:
@@ -214,11 +250,387 @@ http {{
     return process, url
 
 
+RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+ATTACKERS = 8  # runaway-query loops from 127.0.0.2
+IDLE_BODIES = 8  # sockets from 127.0.0.3 that promise a body and send 3 bytes of it
+RAMP = 2.0  # seconds the attack runs before the first measurement
+# uncached.lua, and every response's status counted and printed at the end ("status 429 12")
+COUNTING = """
+local counted_threads = {}
+local uncached_setup = setup
+function setup(thread)
+  uncached_setup(thread)
+  table.insert(counted_threads, thread)
+end
+statuses = {}
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+function done(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(counted_threads) do
+    for status, n in pairs(thread:get("statuses")) do
+      total[status] = (total[status] or 0) + n
+    end
+  end
+  for status, n in pairs(total) do
+    io.write(string.format("status %d %d\\n", status, n))
+  end
+end
+"""
+
+
+class Attack:
+    """Runaway queries and idle bodies against one server until ``finish`` (or ``limit``
+    seconds at most), counting what the attackers got: HTTP statuses, or the error's name."""
+
+    def __init__(self, port: int, limit: float) -> None:
+        self.port = port
+        self.deadline = time.monotonic() + limit
+        self.stopping = threading.Event()
+        self.runaway: Counter[str] = Counter()
+        self.idle: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._sockets: set[socket.socket] = set()
+        self._threads = [
+            threading.Thread(target=self._runaways, daemon=True) for _ in range(ATTACKERS)
+        ] + [threading.Thread(target=self._idle_body, daemon=True) for _ in range(IDLE_BODIES)]
+        self.seconds = 0.0
+
+    def begin(self) -> None:
+        self._started = time.monotonic()
+        for thread in self._threads:
+            thread.start()
+
+    def finish(self) -> None:
+        self.stopping.set()
+        self.seconds = time.monotonic() - self._started
+        with self._lock:
+            for sock in self._sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)  # wakes a thread waiting for an answer
+                except OSError:
+                    pass
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def _going(self) -> bool:
+        return not self.stopping.is_set() and time.monotonic() < self.deadline
+
+    def _count(self, counter: Counter[str], key: str) -> None:
+        if self._going():  # what the shutdown in finish() causes is not counted
+            with self._lock:
+                counter[key] += 1
+
+    def _track(self, sock: socket.socket | None, keep: bool) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            if keep:
+                self._sockets.add(sock)
+            else:
+                self._sockets.discard(sock)
+
+    def _runaways(self) -> None:
+        """POST the runaway query on a keep-alive connection; whatever the answer (429 and 503
+        included), send it again at once; a new connection when the server closes one."""
+        headers = {"Content-Type": "application/sparql-query", "Accept": JSON}
+        while self._going():
+            connection = HTTPConnection(
+                "127.0.0.1", self.port, timeout=30, source_address=("127.0.0.2", 0)
+            )
+            sock = None
+            try:
+                connection.connect()
+                sock = connection.sock
+                self._track(sock, True)
+                while self._going():
+                    connection.request("POST", "/sparql", body=RUNAWAY.encode(), headers=headers)
+                    response = connection.getresponse()
+                    response.read()
+                    self._count(self.runaway, str(response.status))
+                    if response.will_close:
+                        break
+            except OSError as error:  # http.client's errors on a closed connection included
+                self._count(self.runaway, type(error).__name__)
+            except Exception as error:  # noqa: BLE001 - counted, and the loop goes on
+                self._count(self.runaway, type(error).__name__)
+            finally:
+                self._track(sock, False)
+                connection.close()
+
+    def _idle_body(self) -> None:
+        """Send a request head promising 100 body bytes, then 3 of them, then nothing; open a
+        new socket whenever the server closes this one. Counts each answer's status when it
+        comes, and each close ("closed")."""
+        head = (
+            f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"Content-Type: application/sparql-query\r\nAccept: {JSON}\r\n"
+            "Content-Length: 100\r\n\r\nASK"
+        ).encode()
+        while self._going():
+            try:
+                sock = socket.create_connection(
+                    ("127.0.0.1", self.port), timeout=0.5, source_address=("127.0.0.3", 0)
+                )
+            except OSError as error:
+                self._count(self.idle, type(error).__name__)
+                time.sleep(0.05)
+                continue
+            self._track(sock, True)
+            try:
+                sock.sendall(head)
+                answer = b""
+                while self._going():
+                    try:
+                        chunk = sock.recv(4096)
+                    except TimeoutError:
+                        continue
+                    if not chunk:
+                        self._count(self.idle, "closed" + ("" if answer else " without an answer"))
+                        break
+                    if not answer and chunk.startswith(b"HTTP/"):
+                        self._count(self.idle, chunk.split(b" ", 2)[1].decode())
+                    answer += chunk
+            except OSError as error:
+                self._count(self.idle, type(error).__name__)
+            finally:
+                self._track(sock, False)
+                sock.close()
+
+
+@dataclass
+class ResilienceRun:
+    label: str
+    quiet: list[Measure]  # cached, uncached
+    attacked: list[Measure]
+    runaway: Counter[str]
+    idle: Counter[str]
+    attack_seconds: float
+    code: str  # source_state() when the server started, and whether it changed by the end
+
+
+def source_state() -> str:
+    """A short hash of powgraph's source: the working tree may change under a benchmark (other
+    engineers edit it), and a server runs the code of the moment it started."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src" / "powgraph").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+def foreign_listeners(port: int, server: subprocess.Popen[bytes]) -> set[int]:
+    """Processes outside ``server``'s group listening on ``port`` too: Granian binds with
+    SO_REUSEPORT, so another server started on the same port (other engineers' tests on this
+    machine) would silently take part of the traffic."""
+    out = subprocess.run(
+        ["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True, check=True
+    ).stdout
+    foreign = set()
+    for pid in {int(p) for p in re.findall(r"pid=(\d+)", out)}:
+        try:
+            if os.getpgid(pid) != server.pid:
+                foreign.add(pid)
+        except ProcessLookupError:
+            pass
+    return foreign
+
+
+def start_powgraph(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    """`powgraph serve` on a free port that no other process listens on."""
+    for _ in range(3):
+        port = free_port()
+        server = start(
+            [sys.executable, "-m", "powgraph.cli", "serve", "--port", str(port)],
+            env={"POWGRAPH_QUERY_TIMEOUT": "10", **env},
+            cwd=ROOT,
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{port}/health")
+        except RuntimeError:
+            stop(server)
+            raise
+        if not foreign_listeners(port, server):
+            return server, port
+        stop(server)
+    raise RuntimeError("no port of our own for the server")
+
+
+def resilience_run(
+    label: str, env: dict[str, str], args: argparse.Namespace, counting: Path
+) -> ResilienceRun:
+    """One server, the cached and uncached query quiet, then again under attack."""
+    code = source_state()
+    server, port = start_powgraph(env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        url = base + "/sparql?query=" + quote(QUERY)
+        requests.get(url, headers={"Accept": JSON}, timeout=10).raise_for_status()
+        quiet = [
+            wrk(f"{label}: quiet cached", url, args.seconds, args.connections),
+            wrk(f"{label}: quiet uncached", url, args.seconds, args.connections, counting),
+        ]
+        # the attack lasts both measurements (each with wrk's 2 s warm-up), never much longer
+        attack = Attack(port, limit=RAMP + 2 * (args.seconds + 2) + 60)
+        attack.begin()
+        try:
+            time.sleep(RAMP)
+            attacked = [
+                wrk(f"{label}: attacked cached", url, args.seconds, args.connections),
+                wrk(f"{label}: attacked uncached", url, args.seconds, args.connections, counting),
+            ]
+        finally:
+            attack.finish()
+        if foreign := foreign_listeners(port, server):
+            raise RuntimeError(f"processes {foreign} listened on port {port} too: run void")
+    finally:
+        stop(server)
+    print(
+        f"{label}: runaway attackers got {dict(attack.runaway)}; idle bodies got {dict(attack.idle)}"
+    )
+    if source_state() != code:
+        code += f" (source changed during the run, now {source_state()})"
+    return ResilienceRun(label, quiet, attacked, attack.runaway, attack.idle, attack.seconds, code)
+
+
+def resilience(args: argparse.Namespace) -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("missing wrk: apt-get install wrk")
+    if not (ROOT / "build" / "current").exists():
+        subprocess.run([sys.executable, "-m", "powgraph.cli", "build"], check=True, cwd=ROOT)
+    tuned = dict(setting.split("=", 1) for setting in args.tuned)
+    runs: list[ResilienceRun] = []
+    with tempfile.TemporaryDirectory(prefix="powgraph-resilience-") as work:
+        counting = Path(work) / "uncached-counting.lua"
+        counting.write_text((HERE / "uncached.lua").read_text() + COUNTING)
+        for number in range(1, args.runs + 1):
+            runs.append(resilience_run(f"defaults, run {number}", {}, args, counting))
+        if tuned:
+            label = "tuned: " + ", ".join(f"{k}={v}" for k, v in tuned.items())
+            for number in range(1, args.runs + 1):
+                runs.append(resilience_run(f"{label}, run {number}", tuned, args, counting))
+    write_resilience(runs, args)
+
+
+def _refused(m: Measure) -> str:
+    """Non-2xx answers and socket errors, with the share of all requests and the statuses."""
+    if not m.errors:
+        return "0"
+    share = f"{100 * m.errors / m.requests:.1f}%" if m.requests else "?"
+    codes = ", ".join(f"{n:,}× {s}" for s, n in sorted(m.statuses.items()) if s >= 300)
+    return f"{m.errors:,} ({share}{'; ' + codes if codes else ''})"
+
+
+def _ok_rps(m: Measure) -> float:
+    return m.rps * (1 - m.errors / m.requests) if m.requests else m.rps
+
+
+def _counts(counter: Counter[str]) -> str:
+    return ", ".join(f"{n:,}× {k}" for k, n in counter.most_common()) or "nothing"
+
+
+def write_resilience(runs: list[ResilienceRun], args: argparse.Namespace) -> None:
+    rows = []
+    for run in runs:
+        for quiet, attacked, query in zip(
+            run.quiet, run.attacked, ("cached", "uncached"), strict=True
+        ):
+            rows.append(
+                f"| {run.label} | {query} | {quiet.rps:,.0f} | {attacked.rps:,.0f} | "
+                f"{attacked.rps / quiet.rps:.2f} | {_ok_rps(quiet):,.0f} | {_ok_rps(attacked):,.0f} | "
+                f"{_ok_rps(attacked) / _ok_rps(quiet):.2f} | {quiet.p50_ms:.2f} | "
+                f"{attacked.p50_ms:.2f} | {quiet.p99_ms:.2f} | {attacked.p99_ms:.2f} | "
+                f"{attacked.p99_ms / quiet.p99_ms:.1f} | {_refused(quiet)} | {_refused(attacked)} |"
+            )
+    attackers = [
+        f"| {run.label} | {run.code} | {run.attack_seconds:.0f} | {_counts(run.runaway)} | {_counts(run.idle)} |"
+        for run in runs
+    ]
+    lines = [
+        "## Resilience",
+        "",
+        f"Measured {dt.date.today().isoformat()} by `benchmarks/run.py --resilience` on a shared machine",
+        f"({os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; other",
+        "engineers' test runs may have used the same cores at the same time, so the figures vary",
+        "from run to run: each line is one run). One `powgraph serve` over the built graph, default",
+        f"settings (2 web workers, {DEFAULTS.query_processes} query processes each, {DEFAULTS.client_queries} queries per client and {DEFAULTS.queue_length} waiting per",
+        f"worker, query timeout {DEFAULTS.query_timeout:g} s) unless the line says otherwise. Legitimate traffic: wrk, 2",
+        f"threads, {args.connections} connections from 127.0.0.1, {args.seconds} s after a 2 s warm-up, the query",
+        "above: cached (the same GET every time) and uncached (a numbered comment makes each",
+        "request new). Quiet: nothing else. Attacked: at the same time, 8 threads from 127.0.0.2",
+        "POST a runaway query (below) in a loop and, answered 429 or 503, send it again at once;",
+        "8 sockets from 127.0.0.3 send a `POST /sparql` head with `Content-Length: 100`, the",
+        f"body's first 3 bytes (`ASK`), then nothing, re-opened when closed. The attack starts {RAMP:g} s",
+        "before the first attacked measurement and runs through both. (The side-by-side table at",
+        "the top is from the earlier run, dated as it says; it was not rerun for this section.)",
+        "",
+        "```sparql",
+        RUNAWAY,
+        "```",
+        "",
+        '"ok req/s" counts only 2xx answers (wrk\'s req/s includes refusals, which are fast);',
+        '"ratio" is attacked / quiet; "refused" is wrk\'s non-2xx answers and socket errors, with',
+        "their share of all requests and their statuses (counted for the uncached query only).",
+        "",
+        "| run | query | req/s quiet | req/s attacked | ratio | ok req/s quiet | ok req/s attacked | ratio | p50 ms quiet | p50 ms attacked | p99 ms quiet | p99 ms attacked | p99 ratio | refused quiet | refused attacked |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        *rows,
+        "",
+        "What the attackers got over the whole attack (HTTP status, or the client's error), and",
+        "the source the server ran (a hash of src/powgraph/**/*.py, which other engineers were",
+        "editing at the time):",
+        "",
+        "| run | source | attack s | runaway queries (127.0.0.2) | idle bodies (127.0.0.3) |",
+        "|---|---|---:|---|---|",
+        *attackers,
+        "",
+        RESILIENCE_NOTES,
+    ]
+    write_section("## Resilience", "\n".join(lines))
+    print("\n".join(rows + attackers))
+
+
+def write_section(title: str, text: str) -> None:
+    """Put ``text`` in RESULTS.md in place of its section ``title`` (or at the end)."""
+    path = HERE / "RESULTS.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    before, found, after = old.partition("\n" + title + "\n")
+    rest = after[after.find("\n## ") :] if found and "\n## " in after else ""
+    path.write_text(
+        before.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n" + rest, encoding="utf-8"
+    )
+
+
+def kept_section(title: str) -> str:
+    """RESULTS.md's section ``title`` as it is, so that a run writing the rest keeps it."""
+    path = HERE / "RESULTS.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if "\n" + title + "\n" not in old:
+        return ""
+    after = old[old.index("\n" + title + "\n") + 1 :]
+    end = after.find("\n## ", 1)
+    return after if end < 0 else after[:end]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--resilience", action="store_true", help="quiet vs under attack (needs only wrk)"
+    )
+    parser.add_argument("--runs", type=int, default=2, help="resilience runs per setting")
+    parser.add_argument(
+        "--tuned",
+        action="append",
+        default=[],
+        metavar="POWGRAPH_NAME=VALUE",
+        help="resilience: also run with this setting (repeatable)",
+    )
     args = parser.parse_args()
+    if args.resilience:
+        resilience(args)
+        return
     missing = [
         tool for tool in ("wrk", "nginx", "virtuoso-t", "isql-vt") if shutil.which(tool) is None
     ]
@@ -372,6 +784,9 @@ def write_results(results: list[Measure], args: argparse.Namespace, answer_bytes
         "",
         NOTES,
     ]
+    resilience_section = kept_section("## Resilience")  # written by --resilience
+    if resilience_section:
+        lines += ["", resilience_section.rstrip("\n"), ""]
     (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines[-8:]))
 
