@@ -21,6 +21,7 @@ Limits against slow or idle clients (measured in tests/web/test_resilience.py):
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import socket
@@ -40,6 +41,7 @@ from powgraph.store.sandbox import trial
 
 HEADER_TIMEOUT = 10.0  # seconds for a request head, and for an idle keep-alive connection
 CONNECTIONS = 256  # open connections per web worker (Granian's backpressure); more wait
+M_MMAP_THRESHOLD, LARGE = -3, 1 << 20  # glibc's mallopt: blocks from 1 MiB up are mmapped
 WORKER_KILL_TIMEOUT = 10  # seconds a worker may take to stop before it is killed
 
 
@@ -73,6 +75,10 @@ def worker_app() -> Flask:
     after this returns: a thread waits for it, then sets the send timeout on it."""
     from powgraph.web import create_app
 
+    # glibc raises its mmap threshold to the size of every large block freed, so after one big
+    # answer the next ones come from the heap and stay in the worker once freed: a fixed
+    # threshold keeps every large answer in its own mapping, returned to the system when freed
+    ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, LARGE)
     settings = Settings.from_env()
     app = create_app(settings)
     timeout = int(settings.send_timeout * 1000)

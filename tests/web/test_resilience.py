@@ -10,7 +10,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -236,6 +236,16 @@ def _worker_rss(main: int) -> int:
     return total * 1024
 
 
+def _rss_until(live: LiveServer, done: Callable[[int], bool], seconds: float) -> int:
+    """The workers' RSS once ``done`` holds for it, or when ``seconds`` have passed."""
+    deadline = time.monotonic() + seconds
+    while True:
+        rss = _worker_rss(live.process.pid)
+        if done(rss) or time.monotonic() > deadline:
+            return rss
+        time.sleep(0.25)
+
+
 def test_answers_left_unread_are_dropped_and_memory_returns(built: Settings) -> None:
     """Four 32 MiB answers nobody reads: held by the workers until the send timeout, then the
     connections are dropped and the workers' memory returns to where it was."""
@@ -249,12 +259,14 @@ def test_answers_left_unread_are_dropped_and_memory_returns(built: Settings) -> 
         requests.get(live.url + "/health", timeout=5)
         before = _worker_rss(live.process.pid)
         clients = [_unread(live, query) for _ in range(4)]
-        time.sleep(1.5)
-        held = _worker_rss(live.process.pid)
-        time.sleep(10)
-        after = _worker_rss(live.process.pid)
-        print(f"\nworker RSS {before >> 20} MiB -> {held >> 20} MiB -> {after >> 20} MiB")
-        assert held > before + 64 * 2**20  # the answers sat in the workers, unsent
+        held = _rss_until(live, lambda rss: rss > before + 64 * 2**20, 10)
+        assert held > before + 64 * 2**20  # the answers sit in the workers, unsent
+        started = time.monotonic()
+        # dropped once the window has stayed shut for 6 s (zero-window probes back off, so the
+        # kernel notices at its next probe: a few seconds more)
+        after = _rss_until(live, lambda rss: rss < before + 32 * 2**20, 40)
+        took = time.monotonic() - started
+        print(f"\nworker RSS {before >> 20} -> {held >> 20} -> {after >> 20} MiB in {took:.1f} s")
         assert after < before + 32 * 2**20
         assert requests.get(live.url + "/health", timeout=5).status_code == 200
     finally:
