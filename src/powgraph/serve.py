@@ -89,7 +89,7 @@ def worker_app() -> Flask:
 def _time_out_sends(milliseconds: int, wait: float = 30.0) -> None:
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline and not _set_on_listeners(milliseconds):
-        time.sleep(0.05)
+        time.sleep(0.01)
 
 
 def _set_on_listeners(milliseconds: int) -> bool:

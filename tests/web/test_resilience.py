@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -236,6 +237,33 @@ def _worker_rss(main: int) -> int:
     return total * 1024
 
 
+def _wait_until_every_worker_listens(live: LiveServer, workers: int = 2) -> None:
+    """A worker sets the send timeout on its listening socket just after it opens it: a
+    connection accepted before that has none. Production takes that risk for milliseconds at
+    start; this test waits until every worker has listened for a moment."""
+    port = live.url.rsplit(":", 1)[1]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        listening = [
+            pid
+            for pid in _workers(live.process.pid)
+            if f":{port} " in _listening(pid)  # its own socket, one per worker (SO_REUSEPORT)
+        ]
+        if len(listening) >= workers:
+            time.sleep(0.5)
+            return
+        time.sleep(0.1)
+    raise AssertionError("the web workers did not all listen")
+
+
+def _listening(pid: int) -> str:
+    """The local addresses of the TCP sockets process ``pid`` listens on (ss's table)."""
+    out = subprocess.run(
+        ["ss", "-Htlnp"], capture_output=True, text=True, check=True, timeout=10
+    ).stdout
+    return "\n".join(line + " " for line in out.splitlines() if f"pid={pid}," in line)
+
+
 def _rss_until(live: LiveServer, done: Callable[[int], bool], seconds: float) -> int:
     """The workers' RSS once ``done`` holds for it, or when ``seconds`` have passed."""
     deadline = time.monotonic() + seconds
@@ -256,7 +284,7 @@ def test_answers_left_unread_are_dropped_and_memory_returns(built: Settings) -> 
     query = f"SELECT ?x15 {{ VALUES ?i {{ {rows} }} {start} {doubled} }}"
     clients: list[socket.socket] = []
     try:
-        requests.get(live.url + "/health", timeout=5)
+        _wait_until_every_worker_listens(live)
         before = _worker_rss(live.process.pid)
         clients = [_unread(live, query) for _ in range(4)]
         held = _rss_until(live, lambda rss: rss > before + 64 * 2**20, 10)
