@@ -8,7 +8,8 @@ Limits against slow or idle clients (measured in tests/web/test_resilience.py):
   so it is also the idle timeout.
 - bodies: Granian has no body timeout, and ``wsgi.input.read()`` holds a web thread until the
   client sends the bytes or closes: web/bodies.py lets at most a quarter of a worker's web threads
-  (and two per client address) wait for bodies; more bodies at once are refused (503) unread.
+  (and two per client address) wait for bodies; a body beyond that waits 0.5 s for a reader,
+  then is refused (503).
 - query processes: checked before the server starts; where they cannot be cut off from the
   network, `serve` stops with a message unless egress is allowed (store/sandbox.py).
 - answers: Granian has no write timeout, and an answer a client stops reading keeps its bytes

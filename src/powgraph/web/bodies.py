@@ -5,7 +5,8 @@ bounded the same way whatever its framing, and silent clients cannot take a work
   the client, with no timeout, and must be read on the request's own thread (reading it from a
   helper thread and answering 408 deadlocked the worker: measured). So a worker lets at most
   ``readers`` threads wait for bodies at once, and one client address at most ``per_client`` of
-  them; a body beyond either is refused at once (503, unread, the connection closed). Pages,
+  them; a body beyond either waits half a second for a reader, then is refused (503, unread,
+  the connection closed). Pages,
   /health and cached answers keep the other threads; other clients keep the other readers.
 - Chunked bodies (no Content-Length; Granian ends the stream itself, ``wsgi.input_terminated``)
   are read like the others and passed on with their length, so one byte over the limit is
@@ -23,14 +24,19 @@ from typing import Any
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+READER_WAIT = 0.5  # seconds a body may wait for a reader before it is refused
 
 
 class Bodies:
     def __init__(self, app: WSGIApp, max_body: int, readers: int, per_client: int) -> None:
         self.app, self.max_body = app, max_body
         self.readers, self.per_client = max(1, readers), max(1, per_client)
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
         self._reading: Counter[str] = Counter()
+
+    def _may_read(self, client: str) -> bool:
+        busy = sum(self._reading.values()) >= self.readers
+        return not busy and self._reading[client] < self.per_client
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         try:
@@ -43,18 +49,20 @@ class Bodies:
         if (length <= 0 and not chunked) or length > self.max_body:
             return self.app(environ, start_response)  # nothing to read, or refused unread (413)
         client = str(environ.get("REMOTE_ADDR", ""))
-        with self._lock:
-            busy = sum(self._reading.values()) >= self.readers
-            if busy or self._reading[client] >= self.per_client:
+        with self._changed:
+            # bodies that arrive whole free their reader at once: wait a moment for one; only
+            # readers held by silent clients make this time out
+            if not self._changed.wait_for(lambda: self._may_read(client), READER_WAIT):
                 return _refuse(start_response, "too many request bodies are arriving; try again")
             self._reading[client] += 1
         try:
             body = _read(environ["wsgi.input"], length if not chunked else self.max_body + 1)
         finally:
-            with self._lock:
+            with self._changed:
                 self._reading[client] -= 1
                 if self._reading[client] <= 0:
                     del self._reading[client]
+                self._changed.notify_all()
         if not chunked and len(body) < length:
             message = f"the body ended after {len(body)} of its {length} bytes (Content-Length)"
             return _refuse(start_response, message, 400)
