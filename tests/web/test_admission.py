@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from powgraph.config import Settings
-from powgraph.web.admission import Gate, TooManyQueries
+from powgraph.web.admission import Gate, TooManyQueries, client_address
 from tests.web.conftest import QUERY_TIMEOUT, LiveServer, start_server, stop_server
 
 DIRECT = {"Content-Type": "application/sparql-query"}
@@ -203,3 +203,26 @@ def test_a_queue_full_of_one_clients_queries_does_not_refuse_another() -> None:
     gate.leave("a")
     waiting.join(2)
     assert not waiting.is_alive()
+
+
+@pytest.mark.parametrize(
+    ("remote", "header", "expected"),
+    [
+        ("10.0.0.9", "203.0.113.5", "10.0.0.9"),  # not a trusted proxy: its header is ignored
+        ("127.0.0.1", "203.0.113.5", "203.0.113.5"),  # the proxy's client
+        ("127.0.0.1", "198.51.100.1, 203.0.113.5", "203.0.113.5"),  # a client can only prepend
+        ("127.0.0.1", "203.0.113.5, 127.0.0.1", "203.0.113.5"),  # trusted hops are skipped
+        ("127.0.0.1", "not an address", "127.0.0.1"),
+        ("127.0.0.1", "", "127.0.0.1"),
+    ],
+)
+def test_the_client_is_the_socket_or_the_trusted_proxys_client(
+    remote: str, header: str, expected: str
+) -> None:
+    from flask import Flask
+
+    settings = Settings(proxy_header="X-Forwarded-For", trusted_proxies="127.0.0.1, ::1")
+    with Flask(__name__).test_request_context(
+        "/sparql", headers={"X-Forwarded-For": header}, environ_base={"REMOTE_ADDR": remote}
+    ):
+        assert client_address(settings) == expected
