@@ -1,5 +1,5 @@
-"""Shared fixtures: the real data and graph (built once), and the small 'mini' fixture that the
-golden and negative-shape tests use."""
+"""Shared fixtures: the real data and graph (built once), the founding source's part of them,
+and the small 'mini' fixture that the golden and negative-shape tests use."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from powgraph.build import Checked, check, shapes_and_ontology
 from powgraph.config import Settings
-from powgraph.convert import convert
-from powgraph.load import Data, load_data
-from tests.helpers import MINI_BASE, MINI_DATA
+from powgraph.ingest import load_data
+from powgraph.model.convert import convert
+from powgraph.publish.build import Checked, check, shapes_and_ontology
+from powgraph.records import Data, SourceFile
+from tests.helpers import MINI_BASE, MINI_DATA, source_file
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +37,18 @@ def real_checked(settings: Settings) -> Checked:
 @pytest.fixture(scope="session")
 def real_graph(real_checked: Checked) -> Graph:
     return real_checked.graph
+
+
+@pytest.fixture(scope="session")
+def founding(real_data: Data) -> SourceFile:
+    """The founding source, as loaded from data/ (tests.helpers.FOUNDING)."""
+    return source_file(real_data)
+
+
+@pytest.fixture(scope="session")
+def founding_graph(settings: Settings, real_data: Data, founding: SourceFile) -> Graph:
+    """The graph of data/ as if the founding source were its only source."""
+    return convert(replace(real_data, sources=(founding,)), settings.base_iri)
 
 
 @pytest.fixture(scope="session")

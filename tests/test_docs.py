@@ -12,7 +12,8 @@ import pytest
 
 from powgraph.config import Settings
 from powgraph.errors import DataError
-from powgraph.load import CLAIM_FIELDS, FIELDS, load_data
+from powgraph.ingest import CLAIM_FIELDS, FIELDS, load_data
+from tests.helpers import FOUNDING
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_README = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
@@ -39,7 +40,7 @@ def test_readme_error_example_is_real(tmp_path: Path, settings: Settings) -> Non
     assert example, "README lost its example error"
     data = tmp_path / "data"
     shutil.copytree(settings.data_dir, data)
-    source = data / "sources" / "2025-12-31-iwtl-report.yaml"
+    source = data / "sources" / f"{FOUNDING}.yaml"
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace("value: 10000", "value: 10001", 1), encoding="utf-8")
     with pytest.raises(DataError) as caught:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from powgraph.guard import MAX_NESTING, QueryRejected, inspect
+from powgraph.web.guard import MAX_NESTING, QueryRejected, inspect
 
 REFUSED = [
     ("SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", "service"),

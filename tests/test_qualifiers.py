@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from powgraph.qualifiers import Approximation, Bound, Interval, Unit, implied_interval, numerals
+from powgraph.model.qualifiers import (
+    Approximation,
+    Bound,
+    Interval,
+    Unit,
+    implied_interval,
+    numerals,
+)
 
 A = Approximation
 POLICY = [

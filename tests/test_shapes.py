@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
-from powgraph.build import Checked
-from powgraph.load import Data
+from powgraph.publish.build import Checked
+from powgraph.records import Data
 from tests.helpers import FIXTURES, run_shapes, violated_shapes
 
 NEGATIVE = sorted((FIXTURES / "negative").glob("*.ru"))

@@ -1,14 +1,9 @@
 """powgraph: published statistics on prisoners of war in the Russia-Ukraine war, as linked data.
 
-The data flow, one module per step: ``load`` (data/ -> records) -> ``convert`` (records -> RDF)
--> ``validate`` (SHACL) -> ``build`` (atomic output in build/).
+The data flow, one package per step: ``ingest`` (data/ -> ``records``) -> ``model`` (records ->
+RDF) -> ``checks`` (SHACL) -> ``publish`` (build/ and releases/) -> ``published`` (what they
+hold, by name) -> ``store`` (where queries run) -> ``web`` (the site) and the command line.
+Nothing is imported here, so a web worker loads only what it serves.
 """
 
-from powgraph.build import build
-from powgraph.config import Settings
-from powgraph.convert import convert
-from powgraph.load import load_data
-from powgraph.validate import validate
-
 __version__ = "0.1.0"
-__all__ = ["Settings", "build", "convert", "load_data", "validate", "__version__"]

@@ -13,7 +13,7 @@ from powgraph.config import Settings
 from powgraph.errors import PowgraphError
 from powgraph.queries import Rows, bind, read_query, run_on_endpoint, run_on_store
 from powgraph.serve import prepare
-from powgraph.store.embedded import open_embedded
+from powgraph.store import open_store
 
 
 def run_named(settings: Settings, name: str, given: dict[str, str], endpoint: str | None) -> Rows:
@@ -24,7 +24,7 @@ def run_named(settings: Settings, name: str, given: dict[str, str], endpoint: st
     bindings = bind(query, given)
     if endpoint:
         return run_on_endpoint(endpoint, query, bindings)
-    store = open_embedded(settings, prepare(settings, []), 1)
+    store = open_store(settings, prepare(settings, []), processes=1)
     try:
         return run_on_store(store, query, bindings)
     finally:

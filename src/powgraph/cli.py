@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from powgraph.build import build, check
 from powgraph.config import Settings
 from powgraph.errors import DataError, PowgraphError, ValidationFailed
+from powgraph.publish.build import build, check
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -108,7 +108,7 @@ def listen_url(host: str, port: int) -> str:
 @click.pass_obj
 def release_command(settings: Settings, version: str | None) -> None:
     """Publish an immutable, checksummed release (a BagIt bag) in releases/."""
-    from powgraph.release import release
+    from powgraph.publish.release import release
 
     with _exit_codes("; every release left as it was"):
         done = release(settings, version)

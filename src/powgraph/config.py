@@ -26,6 +26,7 @@ class Settings:
     releases_dir: Path = field(default=PROJECT_ROOT / "releases")
     # the store the endpoint serves; empty means build_dir/current
     store_dir: Path | None = None
+    store: str = "embedded"  # where queries run: the embedded pyoxigraph store (store/)
     query_timeout: float = 10.0  # seconds a query may run before its process is killed
     row_cap: int = 10_000  # rows (or triples) in one answer; more is cut, and says so
     max_query_bytes: int = 32 * 1024  # longer query text: 413 (POST) or 414 (GET)

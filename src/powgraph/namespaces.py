@@ -2,7 +2,18 @@
 ontology/pow.ttl, and ``_fail`` makes a typo an error instead of a new IRI."""
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    OWL,
+    PROV,
+    QB,
+    RDFS,
+    SKOS,
+    TIME,
+    XSD,
+    DefinedNamespace,
+)
 
 SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
 SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
@@ -82,3 +93,25 @@ class POW(DefinedNamespace):
     Trends: URIRef
     increasing: URIRef
     decreasing: URIRef
+
+
+# The prefixes every serialisation of the graph uses (Turtle dumps, pages).
+PREFIXES = {
+    "pow": POW._NS,
+    "qb": QB,
+    "sdmx-measure": SDMX_MEASURE,
+    "sdmx-attribute": SDMX_ATTRIBUTE,
+    "sdmx-code": SDMX_CODE,
+    "oa": OA,
+    "prov": PROV,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "dcat": DCAT,
+    "schema": SCHEMA,
+    "time": TIME,
+    "unit": UNIT,
+    "wd": WD,
+    "owl": OWL,
+    "rdfs": RDFS,
+    "xsd": XSD,
+}

@@ -20,15 +20,13 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from powgraph.errors import PowgraphError
-from powgraph.store import QueryJob, Store
+from powgraph.store import Binding, QueryJob, Store
 
 PARAMETER_TYPES = ("IRI", "string", "integer", "date")
 RESERVED = ("format", "limit", "offset")  # request parameters that are not query parameters
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\\x00-\x1f\x7f]*")
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII digits: \d matches others
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-Binding = tuple[str, str, str]  # (variable, parameter type, lexical form)
 
 
 class QueryFileError(PowgraphError):
@@ -152,7 +150,7 @@ def bind(query: CannedQuery, given: Mapping[str, str]) -> tuple[Binding, ...]:
         value = given.get(parameter.name, parameter.default)
         if value is None:
             raise BadParameter(parameter.name, "required")
-        bindings.append((parameter.name, parameter.type, _checked(parameter, value)))
+        bindings.append((parameter.name, term(parameter.type, _checked(parameter, value))))
     return tuple(bindings)
 
 
@@ -181,8 +179,8 @@ def values_clause(bindings: tuple[Binding, ...]) -> str:
     cannot take pyoxigraph substitutions)."""
     if not bindings:
         return ""
-    names = " ".join(f"?{name}" for name, _, _ in bindings)
-    terms = " ".join(term(kind, lexical).n3() for _, kind, lexical in bindings)
+    names = " ".join(f"?{name}" for name, _ in bindings)
+    terms = " ".join(value.n3() for _, value in bindings)
     return f"\nVALUES ({names}) {{ ({terms}) }}\n"
 
 

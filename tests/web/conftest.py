@@ -19,9 +19,9 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from powgraph.build import build
 from powgraph.config import Settings
-from powgraph.release import release
+from powgraph.publish.build import build
+from powgraph.publish.release import release
 from powgraph.web import create_app
 
 QUERY_TIMEOUT = 2.0  # seconds: the budget the live server enforces in these tests
@@ -52,6 +52,26 @@ def logger() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+def _starts_a_server(function: object) -> bool:
+    code = getattr(function, "__code__", None)
+    return code is not None and "start_server" in code.co_names
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `live` every test that needs a server on 127.0.0.1: through the live fixture, a
+    fixture of its own that calls start_server, or a call to start_server in the test."""
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        fixtures = item._fixtureinfo.name2fixturedefs.values()
+        if (
+            "live" in item.fixturenames
+            or _starts_a_server(item.function)
+            or any(_starts_a_server(d.func) for defs in fixtures for d in defs)
+        ):
+            item.add_marker(pytest.mark.live)
 
 
 @dataclass(frozen=True)

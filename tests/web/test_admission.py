@@ -18,9 +18,9 @@ import requests
 
 from powgraph.config import Settings
 from powgraph.web.admission import Gate, TooManyQueries, client_address
+from tests.helpers import DIRECT, descendants
 from tests.web.conftest import QUERY_TIMEOUT, LiveServer, start_server, stop_server
 
-DIRECT = {"Content-Type": "application/sparql-query"}
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CACHED = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 HELD = 30.0  # seconds the runaways keep coming
@@ -57,6 +57,7 @@ def _from(address: str, url: str, query: str) -> tuple[int, float]:
     return status, time.monotonic() - started
 
 
+@pytest.mark.slow  # holds the runaways for HELD (30 s)
 def test_runaways_never_delay_pages_cached_answers_or_other_clients(server: LiveServer) -> None:
     for _ in range(10):  # cached by every web worker (each has its own cache)
         requests.get(server.sparql, params={"query": CACHED}, timeout=10).raise_for_status()
@@ -151,16 +152,13 @@ def test_a_query_out_of_memory_is_503_and_memory_returns(roomy: LiveServer, quer
 
 def _rss(pid: int) -> int:
     """Resident memory of a process and all its descendants, in bytes."""
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
+    total = 0
+    for current in {pid} | descendants(pid):
         try:
             with open(f"/proc/{current}/status", encoding="ascii") as status:
                 total += next(
                     int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS")
                 )
-            with open(f"/proc/{current}/task/{current}/children", encoding="ascii") as kids:
-                todo.extend(int(kid) for kid in kids.read().split())
         except (OSError, StopIteration):
             continue
     return total

@@ -15,9 +15,9 @@ import requests
 from powgraph.config import Settings
 from powgraph.store import QueryFailed, QueryJob
 from powgraph.store.embedded import EmbeddedStore, open_embedded
+from tests.helpers import DIRECT
 from tests.web.conftest import LiveServer, Recorder
 
-DIRECT = {"Content-Type": "application/sparql-query"}
 ANSWER = "http://a"  # what the logging server answers: must never come back in a body
 
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from tests.web.conftest import LiveServer
 from tests.web.rawhttp import Reply, chunked, request
 
+pytestmark = pytest.mark.slow  # thousands of requests, 4 s a test
 FUZZ = settings(
     max_examples=1200,
     deadline=None,

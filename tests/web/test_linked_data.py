@@ -16,6 +16,7 @@ from rdflib.namespace import OWL, VOID
 from powgraph.config import Settings
 from powgraph.serve import store_from_files
 from powgraph.web import create_app
+from tests.helpers import FOUNDING
 from tests.web.conftest import LiveServer
 from tests.web.test_browser import ARTIFACTS, chromium_page
 
@@ -156,6 +157,7 @@ def test_markup_in_data_renders_inert(tmp_path: Path, built: Settings) -> None:
         app.extensions["powgraph"].store.close()
 
 
+@pytest.mark.browser
 def test_home_and_observation_page_in_chromium(live: LiveServer, real_graph: Graph) -> None:
     from tests.test_founding_report import CLAIMS, FIGURES
 
@@ -168,7 +170,7 @@ def test_home_and_observation_page_in_chromium(live: LiveServer, real_graph: Gra
             assert words in text
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         page.screenshot(path=str(ARTIFACTS / "home-phone.png"))
-        page.click("text=observation/2025-12-31-iwtl-report/captured-total")
+        page.click(f"text=observation/{FOUNDING}/captured-total")
         page.wait_for_selector("#quote mark")
         assert "more than 10,000 Russian servicemen have been captured" in page.inner_text(
             "#quote mark"

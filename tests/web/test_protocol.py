@@ -1,4 +1,5 @@
-"""The SPARQL 1.1 Protocol over real HTTP, with the clients researchers use."""
+"""The SPARQL 1.1 Protocol over real HTTP, with the clients researchers use. The queries read
+the founding source's data set only, so their answers do not change with more sources."""
 
 from __future__ import annotations
 
@@ -9,20 +10,28 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import requests
+from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
+from powgraph.config import Settings
+from powgraph.records import SourceFile
+from powgraph.store import Answer, QueryJob
+from tests.helpers import dataset_iri
 from tests.web.conftest import LiveServer
 
-OBSERVATIONS = """PREFIX qb: <http://purl.org/linked-data/cube#>
+FOUNDING = dataset_iri(Settings().base_iri)
+OBSERVATIONS = f"""PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX pow: <https://w3id.org/powgraph/def#>
-SELECT ?obs ?printed WHERE { ?obs a qb:Observation ; pow:printedValue ?printed }
+SELECT ?obs ?printed WHERE {{
+  ?obs a qb:Observation ; qb:dataSet <{FOUNDING}> ; pow:printedValue ?printed }}
 ORDER BY ?printed"""
 ASK_FOUR = 'ASK { ?o <https://w3id.org/powgraph/def#printedValue> "Four" }'
-CONSTRUCT = """CONSTRUCT { ?o <https://w3id.org/powgraph/def#printedValue> ?p }
-WHERE { ?o <https://w3id.org/powgraph/def#printedValue> ?p }"""
+CONSTRUCT = f"""CONSTRUCT {{ ?o <https://w3id.org/powgraph/def#printedValue> ?p }}
+WHERE {{ ?o <https://w3id.org/powgraph/def#printedValue> ?p ;
+  <http://purl.org/linked-data/cube#dataSet> <{FOUNDING}> }}"""
 SRESULTS = "{http://www.w3.org/2005/sparql-results#}"
 
 
@@ -33,23 +42,29 @@ def _wrapper(live: LiveServer, query: str, fmt: str) -> SPARQLWrapper:
     return sparql
 
 
-def test_sparqlwrapper_json(live: LiveServer) -> None:
+@pytest.fixture(scope="module")
+def figures(founding: SourceFile) -> int:
+    """How many observations the founding source's data set holds (one per figure)."""
+    return len(founding.figures)
+
+
+def test_sparqlwrapper_json(live: LiveServer, figures: int) -> None:
     result = _wrapper(live, OBSERVATIONS, JSON).queryAndConvert()
     assert isinstance(result, dict)
     printed = [b["printed"]["value"] for b in result["results"]["bindings"]]
-    assert len(printed) == 26 and "more than 10,000" in printed
+    assert len(printed) == figures and "more than 10,000" in printed
 
 
-def test_sparqlwrapper_xml(live: LiveServer) -> None:
+def test_sparqlwrapper_xml(live: LiveServer, figures: int) -> None:
     document = _wrapper(live, OBSERVATIONS, XML).queryAndConvert()
     rows = document.getElementsByTagName("result")  # type: ignore[union-attr]
-    assert len(rows) == 26
+    assert len(rows) == figures
 
 
-def test_sparqlwrapper_csv(live: LiveServer) -> None:
+def test_sparqlwrapper_csv(live: LiveServer, figures: int) -> None:
     body = _wrapper(live, OBSERVATIONS, CSV).queryAndConvert()
     rows = list(csv.reader(io.StringIO(body.decode())))  # type: ignore[union-attr]
-    assert rows[0] == ["obs", "printed"] and len(rows) == 27
+    assert rows[0] == ["obs", "printed"] and len(rows) == figures + 1
     assert ["Four"] == [r[1] for r in rows if r[1] == "Four"]
 
 
@@ -57,16 +72,16 @@ def test_sparqlwrapper_ask(live: LiveServer) -> None:
     assert _wrapper(live, ASK_FOUR, JSON).queryAndConvert()["boolean"] is True  # type: ignore[index]
 
 
-def test_sparqlwrapper_construct_turtle(live: LiveServer) -> None:
+def test_sparqlwrapper_construct_turtle(live: LiveServer, figures: int) -> None:
     body = _wrapper(live, CONSTRUCT, TURTLE).queryAndConvert()
     graph = Graph().parse(data=body, format="turtle")  # type: ignore[arg-type]
-    assert len(graph) == 26
+    assert len(graph) == figures
 
 
-def test_rdflib_sparqlstore(live: LiveServer) -> None:
+def test_rdflib_sparqlstore(live: LiveServer, figures: int) -> None:
     graph = Graph(store=SPARQLStore(live.sparql, returnFormat="json"))
     rows = list(graph.query(OBSERVATIONS))
-    assert len(rows) == 26
+    assert len(rows) == figures
     assert any(str(row[1]) == "just over 6,000" for row in rows)  # type: ignore[index]
 
 
@@ -105,7 +120,7 @@ ACCEPT_GRAPH = [
 
 
 @pytest.mark.parametrize(("accept", "media"), ACCEPT_GRAPH)
-def test_accept_construct(live: LiveServer, accept: str | None, media: str) -> None:
+def test_accept_construct(live: LiveServer, figures: int, accept: str | None, media: str) -> None:
     headers = {"Accept": accept} if accept else {}
     r = requests.post(live.sparql, data={"query": CONSTRUCT}, headers=headers, timeout=10)
     assert r.status_code == 200
@@ -116,7 +131,7 @@ def test_accept_construct(live: LiveServer, accept: str | None, media: str) -> N
         "application/ld+json": "json-ld",
         "application/rdf+xml": "xml",
     }[media]
-    assert len(Graph().parse(data=r.content, format=rdflib_format)) == 26
+    assert len(Graph().parse(data=r.content, format=rdflib_format)) == figures
 
 
 @pytest.mark.parametrize(
@@ -284,20 +299,39 @@ def test_limit_within_the_cap_is_not_truncated(client: FlaskClient) -> None:
     assert large.headers["X-Powgraph-Truncated"] == "true"
 
 
-def test_answer_cache_keys_on_everything_that_changes_an_answer(client: FlaskClient) -> None:
-    query = {"query": ASK_FOUR}
+def test_answer_cache_keys_on_everything_that_changes_an_answer(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repeated request is answered from the cache (the store is not asked again); a
+    request that differs in Accept, method or body is not. The queries are this test's own,
+    so that no other test has cached them."""
+    store = app.extensions["powgraph"].store
+    asked: list[str] = []
+    run = store.run
+
+    def counting(job: QueryJob, untrusted: bool = False) -> Answer:
+        asked.append(job.text)
+        return run(job, untrusted)
+
+    monkeypatch.setattr(store, "run", counting)
+    ask = ASK_FOUR + " # answer cache"
+    query = {"query": ask}
     first = client.get("/sparql", query_string=query)
+    assert len(asked) == 1
     again = client.get("/sparql", query_string=query)
+    assert len(asked) == 1, "the repeated request was not answered from the cache"
     assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
     xml = client.get(
         "/sparql", query_string=query, headers={"Accept": "application/sparql-results+xml"}
     )
-    assert xml.content_type.startswith("application/sparql-results+xml")
+    assert xml.content_type.startswith("application/sparql-results+xml") and len(asked) == 2
     cached_304 = client.get(
         "/sparql", query_string=query, headers={"If-None-Match": first.headers["ETag"]}
     )
-    assert cached_304.status_code == 304
-    posted = [client.post("/sparql", data={"query": q}) for q in (ASK_FOUR, ASK_FOUR, "ASK { }")]
+    assert cached_304.status_code == 304 and len(asked) == 2
+    empty = "ASK { } # answer cache"
+    posted = [client.post("/sparql", data={"query": q}) for q in (ask, ask, empty)]
     assert [json.loads(r.data)["boolean"] for r in posted] == [True, True, True]
-    missing = client.post("/sparql", data={"query": 'ASK { ?o ?p "no such figure" }'})
-    assert json.loads(missing.data)["boolean"] is False
+    assert len(asked) == 4, "the POSTed query was not cached, or not keyed on its body"
+    missing = client.post("/sparql", data={"query": 'ASK { ?o ?p "no such figure" } # cache'})
+    assert json.loads(missing.data)["boolean"] is False and len(asked) == 5

@@ -66,6 +66,7 @@ def _check(results: list[tuple[str, int | str, float]]) -> None:
     assert not bad, bad
 
 
+@pytest.mark.slow  # holds the attack for HOLD (30 s)
 def test_idle_request_bodies_do_not_take_the_site_down(server: LiveServer) -> None:
     head = (
         b"POST /sparql HTTP/1.1\r\nHost: localhost\r\n"
@@ -101,6 +102,7 @@ def test_idle_request_bodies_do_not_take_the_site_down(server: LiveServer) -> No
         assert answer.status_code == 200
 
 
+@pytest.mark.slow  # holds the attack for HOLD (30 s)
 def test_slow_request_heads_do_not_take_the_site_down(server: LiveServer) -> None:
     attackers = [_open(server, b"POST /sparql HTTP/1.1\r\nHost: localh") for _ in range(ATTACKERS)]
     closed_after: list[float] = []
@@ -129,6 +131,7 @@ def test_slow_request_heads_do_not_take_the_site_down(server: LiveServer) -> Non
     assert all(HEADER_TIMEOUT - 1 < s < HEADER_TIMEOUT + 3 for s in closed_after), closed_after
 
 
+@pytest.mark.slow  # waits out the 10 s header timeout
 def test_idle_keep_alive_connections_are_closed(server: LiveServer) -> None:
     sock = _open(server, b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
     sock.settimeout(HEADER_TIMEOUT + 5)
@@ -274,6 +277,7 @@ def _rss_until(live: LiveServer, done: Callable[[int], bool], seconds: float) ->
         time.sleep(0.25)
 
 
+@pytest.mark.slow  # waits out a 6 s send timeout
 def test_answers_left_unread_are_dropped_and_memory_returns(built: Settings) -> None:
     """Four 32 MiB answers nobody reads: held by the workers until the send timeout, then the
     connections are dropped and the workers' memory returns to where it was."""

@@ -3,7 +3,6 @@ always a 4xx JSON answer, a runaway query is stopped within its budget and the s
 
 from __future__ import annotations
 
-import os
 import random
 import time
 
@@ -12,9 +11,8 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import DIRECT, descendants
 from tests.web.conftest import QUERY_TIMEOUT, LiveServer, Recorder
-
-DIRECT = {"Content-Type": "application/sparql-query"}
 
 
 def _egress_queries(url: str) -> list[str]:
@@ -151,33 +149,14 @@ def test_oversized_queries_are_413_and_414(live: LiveServer) -> None:
     assert requests.post(live.sparql, data=huge, headers=DIRECT, timeout=10).status_code == 413
 
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    stat = fh.read()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(ppid, []).append(int(entry))
-    out, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.add(child)
-            todo.append(child)
-    return out
-
-
 def _settled(pid: int) -> set[int]:
     """The server's processes once their number has held still for half a second (a query
     process killed by an earlier test may still be being replaced)."""
-    seen = _descendants(pid)
+    seen = descendants(pid)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         time.sleep(0.5)
-        now = _descendants(pid)
+        now = descendants(pid)
         if len(now) == len(seen):
             return now
         seen = now

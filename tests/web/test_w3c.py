@@ -13,6 +13,7 @@ import pytest
 
 from tests.web.conftest import LiveServer
 
+pytestmark = pytest.mark.slow  # the W3C suites, run by node
 RUNNER = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "run-w3c"
 
 

@@ -4,14 +4,22 @@ far (a remote one joins it with the canned-queries issue), chosen once at start-
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
+from rdflib import Literal, URIRef
+
+from powgraph.config import Settings
 from powgraph.errors import PowgraphError
+
+# A variable and the RDF term it is bound to: engine-neutral (rdflib's terms); each backend
+# binds it its own way (pyoxigraph substitutions, a VALUES block for a remote endpoint).
+Binding = tuple[str, URIRef | Literal]
 
 
 @dataclass(frozen=True)
 class QueryJob:
-    """Everything an engine needs to answer one request, already checked by powgraph.guard."""
+    """Everything an engine needs to answer one request, already checked by powgraph.web.guard."""
 
     text: str
     fmt: str
@@ -19,7 +27,7 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     regexes: tuple[tuple[str, str], ...] = ()
     base_iri: str | None = None  # given only when the query has relative IRIs (it costs)
-    bindings: tuple[tuple[str, str, str], ...] = ()  # (variable, type, lexical): substitutions
+    bindings: tuple[Binding, ...] = ()  # variables bound to RDF terms, never pasted into text
 
 
 @dataclass(frozen=True)
@@ -87,3 +95,14 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def open_store(settings: Settings, directory: Path | None = None, processes: int = 0) -> Store:
+    """The store the settings name (``embedded``: pyoxigraph over ``directory``, by default the
+    served build), for the web and the command line alike."""
+    if settings.store != "embedded":
+        raise PowgraphError(f"unknown store {settings.store!r}: this powgraph knows 'embedded'")
+    from powgraph.store.embedded import open_embedded  # the backend is loaded when chosen
+
+    where = directory or settings.served_store
+    return open_embedded(settings, where, processes or settings.query_processes)

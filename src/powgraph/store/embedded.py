@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import Literal, URIRef
 
 from powgraph.config import Settings
-from powgraph.results import serialize
 from powgraph.store import (
     Answer,
     EgressNotDenied,
@@ -30,6 +30,7 @@ from powgraph.store import (
     QueryTooLarge,
     StoreInfo,
 )
+from powgraph.store.results import serialize
 from powgraph.store.sandbox import Confinement, confine
 
 INFO_FILE = "store.json"
@@ -43,7 +44,6 @@ MEMORY = "the query needed more memory than a query process may use"
 # how a process that ran out of address space ends: Rust aborts, Python may be killed
 OUT_OF_MEMORY = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS)
 STORE_FORMAT = 2  # bump when the store's layout or store.json changes
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -126,9 +126,7 @@ def _answer(store: ox.Store, job: QueryJob, limits: Limits) -> tuple[Any, ...]:
             base_iri=job.base_iri,
             default_graph=_graphs(job.default_graphs),
             named_graphs=_graphs(job.named_graphs),
-            substitutions={
-                ox.Variable(name): _term(kind, lexical) for name, kind, lexical in job.bindings
-            },
+            substitutions={ox.Variable(name): _term(term) for name, term in job.bindings},
         )
 
     try:
@@ -146,12 +144,15 @@ def _answer(store: ox.Store, job: QueryJob, limits: Limits) -> tuple[Any, ...]:
     return ("ok", out.body, out.truncated)
 
 
-def _term(kind: str, lexical: str) -> ox.NamedNode | ox.Literal:
-    if kind == "IRI":
-        return ox.NamedNode(lexical)
-    if kind in ("integer", "date"):
-        return ox.Literal(lexical, datatype=ox.NamedNode(XSD + kind))
-    return ox.Literal(lexical)
+def _term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
+    """An rdflib term as pyoxigraph's."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
 
 
 def _graphs(iris: tuple[str, ...] | None) -> list[Any] | None:

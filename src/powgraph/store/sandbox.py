@@ -24,6 +24,7 @@ from dataclasses import dataclass
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
 AF_UNIX = 1
+M_ARENA_MAX = -8  # glibc's mallopt parameter
 
 # (audit architecture, socket(), io_uring_setup()) by machine: the filter refuses any other
 # architecture's system calls outright (a 32-bit call on a 64-bit kernel has other numbers)
@@ -55,6 +56,9 @@ def confine(memory: int) -> Confinement:
     namespace = _own_network_namespace()
     seccomp = _deny_sockets()
     if memory > 0:
+        # glibc reserves 64 MiB of address space per thread's arena: with one arena, the bound
+        # is spent on what a query really holds (measured: 589 -> 130 MiB for an open store)
+        _libc().mallopt(M_ARENA_MAX, 1)
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     return Confinement(namespace, seccomp, memory)
 

@@ -9,10 +9,9 @@ from flask import Flask, Request
 from werkzeug.routing import MapAdapter
 
 from powgraph.config import Settings
+from powgraph.published import read_graphs
 from powgraph.queries import read_queries
-from powgraph.store import Store
-from powgraph.store.embedded import open_embedded
-from powgraph.validate import read_graphs
+from powgraph.store import Store, open_store
 from powgraph.web import canned, conditional, dumps, entities, errors, health, pages, sparql
 from powgraph.web.admission import gate_for
 from powgraph.web.answer_cache import AnswerCache
@@ -36,10 +35,6 @@ class PowgraphFlask(Flask):
 
 
 BODIES_PER_CLIENT = 2  # request bodies one client address may be sending at once, per worker
-
-
-def open_store(settings: Settings) -> Store:
-    return open_embedded(settings, settings.served_store, settings.query_processes)
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:

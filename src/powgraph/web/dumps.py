@@ -19,8 +19,8 @@ from flask import (
 from rdflib import Graph
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from powgraph.metadata import Dump, describe_dataset
-from powgraph.release import LATEST, list_releases, media_type
+from powgraph.published import LATEST, list_releases, media_type
+from powgraph.published.metadata import Dump, describe_dataset
 from powgraph.web import conneg
 from powgraph.web.runtime import public_url, runtime
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from rdflib import URIRef
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from powgraph.queries import BadParameter, CannedQuery, bind
@@ -158,7 +159,7 @@ def document(key: str) -> Response:
     )
     if offer is None:
         abort(406, "a document is available as " + ", ".join(o.media_type for o in DOCUMENT_OFFERS))
-    params = (("entity", "IRI", iri),)
+    params = (("entity", URIRef(iri)),)
     describe = rt.linked["describe"]
     if offer is conneg.HTML:
         jsonld = json.loads(

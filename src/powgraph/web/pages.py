@@ -9,11 +9,10 @@ from flask import Blueprint, Response, abort, render_template, request
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from powgraph.build import data_graph_iri
-from powgraph.metadata import Dump, describe_dataset
 from powgraph.namespaces import CC_BY_4, ONTOLOGY_IRI, POW
+from powgraph.published import DUMP_FILES, data_graph_iri, latest_release, media_type
+from powgraph.published.metadata import Dump, describe_dataset
 from powgraph.queries import bind, run_on_store
-from powgraph.release import DUMP_FILES, latest_release, media_type
 from powgraph.web import conneg
 from powgraph.web.entities import local_href
 from powgraph.web.runtime import public_url, runtime

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from powgraph.guard import QueryRejected
+from powgraph.web.guard import QueryRejected
 
 
 def decode_utf8(raw: bytes, what: str) -> str:

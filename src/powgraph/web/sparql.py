@@ -8,11 +8,11 @@ from collections.abc import Iterable
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from powgraph.guard import QueryRejected, inspect
 from powgraph.store import QueryJob
 from powgraph.web import conneg
 from powgraph.web.admission import run_client_query
 from powgraph.web.description import service_description
+from powgraph.web.guard import QueryRejected, inspect
 from powgraph.web.params import decode_utf8, parse_pairs
 from powgraph.web.runtime import public_url, runtime
 

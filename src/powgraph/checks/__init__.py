@@ -4,7 +4,6 @@ maps it to exit codes, the build refuses to write when it does not conform."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph
@@ -15,13 +14,6 @@ class Report:
     conforms: bool
     graph: Graph
     text: str
-
-
-def read_graphs(paths: list[Path]) -> Graph:
-    g = Graph()
-    for path in sorted(paths):
-        g.parse(path, format="turtle")
-    return g
 
 
 def validate(data: Graph, shapes: Graph, ontology: Graph, extra: Graph | None = None) -> Report:

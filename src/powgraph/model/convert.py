@@ -9,82 +9,31 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, QB, RDF, RDFS, SKOS, TIME, XSD
 
-from powgraph.load import Claim, Data, Figure, Period, Quote, Source, SourceFile, Variable
+from powgraph.model.enums import (
+    APPROXIMATIONS,
+    BOUNDS,
+    CLAIM_CLASSES,
+    MEASURED_PROPERTIES,
+    PLACE_CLASSES,
+    RELATIONS,
+    STAT_TYPES,
+    TRENDS,
+    UNITS,
+)
+from powgraph.model.qualifiers import Approximation, Unit
 from powgraph.namespaces import (
     CC_BY_4,
     OA,
     POW,
+    PREFIXES,
     SCHEMA,
     SDMX_ATTRIBUTE,
     SDMX_CODE,
     SDMX_MEASURE,
-    UNIT,
     WD,
 )
-from powgraph.qualifiers import Approximation, Bound, Unit
+from powgraph.records import Claim, Data, Figure, Period, Quote, Source, SourceFile, Variable
 
-PREFIXES = {
-    "pow": POW._NS,
-    "qb": QB,
-    "sdmx-measure": SDMX_MEASURE,
-    "sdmx-attribute": SDMX_ATTRIBUTE,
-    "sdmx-code": SDMX_CODE,
-    "oa": OA,
-    "prov": PROV,
-    "skos": SKOS,
-    "dcterms": DCTERMS,
-    "dcat": DCAT,
-    "schema": SCHEMA,
-    "time": TIME,
-    "unit": UNIT,
-    "wd": WD,
-    "owl": OWL,
-    "rdfs": RDFS,
-    "xsd": XSD,
-}
-
-UNITS = {
-    Unit.COUNT: (UNIT.NUM, "number"),
-    Unit.PERCENT: (UNIT.PERCENT, "percent"),
-    Unit.PER_WEEK: (UNIT["PER-WK"], "per week"),
-    Unit.YEARS: (UNIT.YR, "year"),
-}
-BOUNDS = {
-    Bound.POINT: POW.boundPoint,
-    Bound.APPROXIMATE: POW.boundApproximate,
-    Bound.LOWER_EXCLUSIVE: POW.boundLowerExclusive,
-    Bound.LOWER_INCLUSIVE: POW.boundLowerInclusive,
-    Bound.UPPER_EXCLUSIVE: POW.boundUpperExclusive,
-    Bound.UPPER_INCLUSIVE: POW.boundUpperInclusive,
-    Bound.RANGE: POW.boundRange,
-    Bound.MAGNITUDE: POW.boundMagnitude,
-}
-APPROXIMATIONS = {
-    Approximation.EXACT: POW.exact,
-    Approximation.APPROXIMATE: POW.approximate,
-    Approximation.NEAR: POW.near,
-    Approximation.VAGUE: POW.vague,
-}
-MEASURED_PROPERTIES = {"count": POW.count, "age": POW.age, "nationality": SCHEMA.nationality}
-STAT_TYPES = {
-    "measured-value": POW.measuredValue,
-    "mean-value": POW.meanValue,
-    "distinct-count": POW.distinctCount,
-    "range-of-values": POW.rangeOfValues,
-}
-CLAIM_CLASSES = {
-    "comparison": POW.ComparisonClaim,
-    "trend": POW.TrendClaim,
-    "ranking": POW.RankingClaim,
-    "qualitative": POW.QualitativeClaim,
-}
-RELATIONS = {"greater-than": POW.greaterThan, "less-than": POW.lessThan}
-TRENDS = {"increasing": POW.increasing, "decreasing": POW.decreasing}
-PLACE_CLASSES = {
-    "country": SCHEMA.Country,
-    "region": SCHEMA.AdministrativeArea,
-    "district": SCHEMA.AdministrativeArea,
-}
 STRUCTURE = "figures"
 # Data Cube components of the one shared DSD: (property, kind, required).
 COMPONENTS = (

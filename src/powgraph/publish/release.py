@@ -12,45 +12,30 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import bagit
 import pyoxigraph as ox
 
-from powgraph.build import Checked, check, sorted_ntriples
 from powgraph.config import Settings
 from powgraph.errors import PowgraphError, ValidationFailed
-from powgraph.metadata import Dump, describe_dataset
-from powgraph.queries import read_queries, rows, write_table
+from powgraph.namespaces import PREFIXES
+from powgraph.publish.build import Checked, check, sorted_ntriples
+from powgraph.publish.switch import fsync_dir, switch
+from powgraph.published import DUMP_FILES, INFO, LATEST, media_type
+from powgraph.published.metadata import Dump, describe_dataset
+from powgraph.queries import read_queries, rows, term, write_table
 from powgraph.store import QueryJob
 from powgraph.store.embedded import Limits, run_job
 
-LATEST = "latest"
-DUMP_FILES = ("powgraph.nt.gz", "powgraph.nq.gz", "powgraph.jsonld.gz", "powgraph.ttl")
-INFO = "release.json"
 SUMS = "SHA256SUMS"
-MEDIA_TYPES = {
-    ".ttl": "text/turtle",
-    ".gz": "application/gzip",
-    ".csv": "text/csv",
-    ".cff": "text/plain",
-    ".md": "text/markdown",
-    ".json": "application/json",
-    "": "text/plain",
-}
-PREFIXES = {
-    "pow": "https://w3id.org/powgraph/def#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "time": "http://www.w3.org/2006/time#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "sdmx-measure": "http://purl.org/linked-data/sdmx/2009/measure#",
-    "sdmx-attribute": "http://purl.org/linked-data/sdmx/2009/attribute#",
-}
+# the prefixes the Turtle dump declares (a released dump's bytes never change for the same data)
+DUMP_PREFIXES = {
+    name: str(PREFIXES[name])
+    for name in (
+        "pow", "qb", "prov", "oa", "skos", "dcterms", "schema", "time", "rdfs", "sdmx-measure",
+        "sdmx-attribute",
+    )
+}  # fmt: skip
 
 
 class ReleaseExists(PowgraphError):
@@ -65,10 +50,6 @@ class Released:
     directory: Path
     triples: int
     created: bool
-
-
-def media_type(name: str) -> str:
-    return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
 
 
 def _gzip(data: bytes) -> bytes:
@@ -111,7 +92,7 @@ def payload(settings: Settings, checked: Checked, version: str) -> dict[str, byt
     files: dict[str, bytes] = {
         "powgraph.nt.gz": _gzip(nt),
         "powgraph.ttl": ox.serialize(
-            [q.triple for q in triples], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES
+            [q.triple for q in triples], format=ox.RdfFormat.TURTLE, prefixes=DUMP_PREFIXES
         )
         or b"",
         "powgraph.nq.gz": _gzip(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""),
@@ -158,7 +139,7 @@ def _canned_answers(settings: Settings, data_nt: bytes, ontology_nt: bytes) -> d
     out = {}
     for query in read_queries(settings.queries_dir):
         bindings = tuple(
-            (p.name, p.type, p.default) for p in query.parameters if p.default is not None
+            (p.name, term(p.type, p.default)) for p in query.parameters if p.default is not None
         )
         job = QueryJob(query.text, "json", bindings=bindings)
         answer = run_job(store, job, Limits(settings.row_cap, settings.byte_cap, memory=0))
@@ -229,7 +210,7 @@ def default_version(checked: Checked) -> str:
 def release(settings: Settings, version: str | None = None) -> Released:
     """Validate, write the bag into a partial folder, then rename it into place and switch
     `latest`. A failure at any point leaves every earlier release and `latest` as they were."""
-    checked = check(settings)
+    checked = check(settings, reuse_build=True)
     if not checked.report.conforms:
         raise ValidationFailed(checked.report.text)
     version = version or default_version(checked)
@@ -249,7 +230,7 @@ def release(settings: Settings, version: str | None = None) -> Released:
             raise ReleaseExists(
                 f"release {version} exists with other content; choose a new version"
             )
-        _switch_latest(releases, version)
+        switch(releases, LATEST, version)
         return Released(version, final, triples, False)
     partial = releases / f".partial-{version}-{os.getpid()}"
     partial.mkdir()
@@ -273,25 +254,9 @@ def release(settings: Settings, version: str | None = None) -> Released:
     _fsync_tree(partial)
     _make_read_only(partial)
     os.replace(partial, final)
-    _fsync_dir(releases)
-    _switch_latest(releases, version)
+    fsync_dir(releases)
+    switch(releases, LATEST, version)
     return Released(version, final, triples, True)
-
-
-def _switch_latest(releases: Path, version: str) -> None:
-    link = releases / f".{LATEST}-{os.getpid()}"
-    link.unlink(missing_ok=True)
-    link.symlink_to(version)
-    os.replace(link, releases / LATEST)
-    _fsync_dir(releases)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _fsync_tree(root: Path) -> None:
@@ -300,8 +265,8 @@ def _fsync_tree(root: Path) -> None:
             with open(path, "rb") as fh:
                 os.fsync(fh.fileno())
         else:
-            _fsync_dir(path)
-    _fsync_dir(root)
+            fsync_dir(path)
+    fsync_dir(root)
 
 
 def _make_read_only(root: Path) -> None:
@@ -315,22 +280,3 @@ def _make_writable(root: Path) -> None:
         root.chmod(0o755)
         for path in root.rglob("*"):
             path.chmod(0o644 if path.is_file() else 0o755)
-
-
-def list_releases(releases: Path) -> list[dict[str, Any]]:
-    """Every complete release, newest first, from its release.json."""
-    out = []
-    for directory in sorted(releases.glob("*"), reverse=True):
-        info = directory / "data" / INFO
-        if directory.name.startswith(".") or directory.is_symlink() or not info.is_file():
-            continue
-        out.append(json.loads(info.read_text(encoding="utf-8")))
-    return out
-
-
-def latest_release(releases: Path) -> dict[str, Any] | None:
-    info = releases / LATEST / "data" / INFO
-    if not info.is_file():
-        return None
-    result: dict[str, Any] = json.loads(info.read_text(encoding="utf-8"))
-    return result

@@ -14,18 +14,22 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import QB, RDF
 
+from powgraph.checks import Report, validate
 from powgraph.config import Settings
-from powgraph.convert import CLAIM_CLASSES, convert, text_graph
 from powgraph.errors import ValidationFailed
-from powgraph.load import Data, load_data
+from powgraph.ingest import load_data
+from powgraph.model.convert import convert, text_graph
+from powgraph.model.enums import CLAIM_CLASSES
 from powgraph.namespaces import ONTOLOGY_IRI
-from powgraph.store.embedded import is_current, write_store
-from powgraph.validate import Report, read_graphs, validate
+from powgraph.publish.switch import switch
+from powgraph.published import CURRENT, data_graph_iri, read_graphs
+from powgraph.records import Data
+from powgraph.store.embedded import is_current, read_info, write_store
 
 GRAPH_FILE = "powgraph.nt"
 TURTLE_FILE = "powgraph.ttl"
 REPORT_FILE = "validation-report.ttl"
-CURRENT = "current"
+REUSED = "Conforms: True (the build of the same graphs was validated; its report is reused)"
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,6 @@ class BuildResult:
     seconds: float
 
 
-def data_graph_iri(settings: Settings) -> str:
-    """The named graph that holds the figures in the query store (the ontology has its own)."""
-    return f"{settings.base_iri}id/graph/data"
-
-
 def sorted_ntriples(graph: Graph) -> bytes:
     """The byte-exact form of a graph: N-Triples, one triple a line, sorted."""
     lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
@@ -63,13 +62,34 @@ def shapes_and_ontology(settings: Settings) -> tuple[Graph, Graph]:
     return shapes, ontology
 
 
-def check(settings: Settings) -> Checked:
-    """Load, convert and validate data/; raises DataError for bad input files."""
+def check(settings: Settings, reuse_build: bool = False) -> Checked:
+    """Load, convert and validate data/; raises DataError for bad input files. With
+    ``reuse_build``, a build of the very same graphs (same content hash) is not validated
+    again: its report is read back (``make serve`` builds, then releases)."""
     data = load_data(settings.data_dir)
     graph = convert(data, settings.base_iri)
     shapes, ontology = shapes_and_ontology(settings)
-    report = validate(graph, shapes, ontology, extra=text_graph(data, settings.base_iri))
+    built = settings.build_dir / CURRENT
+    if reuse_build and _served_digest(built) == _digest(_graphs(settings, graph, ontology)):
+        report = Report(True, Graph().parse(built / REPORT_FILE, format="turtle"), REUSED)
+    else:
+        report = validate(graph, shapes, ontology, extra=text_graph(data, settings.base_iri))
     return Checked(data, graph, ontology, report)
+
+
+def _graphs(settings: Settings, graph: Graph, ontology: Graph) -> dict[str, bytes]:
+    """What the query store holds, by graph name, as sorted N-Triples."""
+    return {
+        data_graph_iri(settings): sorted_ntriples(graph),
+        str(ONTOLOGY_IRI): sorted_ntriples(ontology),
+    }
+
+
+def _served_digest(directory: Path) -> str | None:
+    """The content hash of a build (written only once its graph conformed), if there is one."""
+    if not is_current(directory):
+        return None
+    return read_info(directory).version
 
 
 def build(settings: Settings) -> BuildResult:
@@ -78,8 +98,8 @@ def build(settings: Settings) -> BuildResult:
     checked = check(settings)
     if not checked.report.conforms:
         raise ValidationFailed(checked.report.text)
-    nt = sorted_ntriples(checked.graph)
-    graphs = {data_graph_iri(settings): nt, str(ONTOLOGY_IRI): sorted_ntriples(checked.ontology)}
+    graphs = _graphs(settings, checked.graph, checked.ontology)
+    nt = graphs[data_graph_iri(settings)]
     digest = _digest(graphs)
     files = {
         GRAPH_FILE: nt,
@@ -126,10 +146,7 @@ def publish(
                 os.fsync(fh.fileno())
         write_store(partial, graphs, digest)
         os.replace(partial, final)
-    link = build_dir / f".{CURRENT}-{os.getpid()}"
-    link.unlink(missing_ok=True)
-    link.symlink_to(name)
-    os.replace(link, build_dir / CURRENT)
+    switch(build_dir, CURRENT, name)
     for old in build_dir.glob("graph-*"):
         if old.name != name:
             shutil.rmtree(old, ignore_errors=True)

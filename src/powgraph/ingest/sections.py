@@ -1,0 +1,32 @@
+"""The fields each row may have, by section; data/README.md documents every one (a test checks)."""
+
+from __future__ import annotations
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "organizations": ("key", "label", "alt_labels", "definition"),
+    "places": ("key", "label", "alt_labels", "type", "within", "wikidata", "iso3166_2"),
+    "events": ("key", "label", "alt_labels", "begin", "wikidata"),
+    "populations": ("key", "label", "definition"),
+    "schemes": ("key", "label", "concepts"),
+    "breakdowns": ("key", "label", "exhaustive"),
+    "variables": (
+        "key", "label", "definition", "population", "constraints", "part_of",
+        "denominator", "breakdown", "measured_property", "stat_type",
+    ),
+    "source": (
+        "key", "title", "title_supplied", "issued", "language", "text", "originator", "about",
+        "publisher", "url", "note",
+    ),
+    "observations": (
+        "key", "variable", "period", "unit", "printed", "value", "bound", "approximation",
+        "hedge", "min", "max", "min_inclusive", "max_inclusive", "small_count", "ambiguity",
+        "quote",
+    ),
+    "claims": ("key", "type", "label", "quote", "hedge", "ambiguity"),
+}  # fmt: skip
+CLAIM_FIELDS = {
+    "comparison": ("left", "relation", "right"),
+    "trend": ("variable", "period", "trend"),
+    "ranking": ("variable", "period", "areas"),
+    "qualitative": ("subjects",),
+}

@@ -1,0 +1,205 @@
+"""A source file (data/sources/*.yaml): its document, its figures and its claims, each with its
+verbatim quote found in the stored text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from powgraph.errors import Problem
+from powgraph.ingest.fields import Fields
+from powgraph.ingest.reader import Reader
+from powgraph.ingest.sections import CLAIM_FIELDS, FIELDS
+from powgraph.model.enums import CLAIM_CLASSES, RELATIONS, TRENDS
+from powgraph.model.qualifiers import (
+    NUMERALS_PER_BOUND,
+    Approximation,
+    Bound,
+    Interval,
+    Unit,
+    implied_interval,
+    numerals,
+)
+from powgraph.records import Claim, Figure, Quote, Source, SourceFile
+
+QUOTE_CONTEXT = 40  # characters of prefix and suffix kept around a quote
+
+
+def source_file(reader: Reader, path: Path) -> SourceFile | None:
+    content = reader.read_yaml(path)
+    file = reader.name(path)
+    if not content:
+        return None
+    head = Fields(reader.problems, file, "source", content.get("source"))
+    head.only(*FIELDS["source"])
+    text_field = head.text("text")
+    text = ""
+    if text_field is not None:
+        text_path = reader.data_dir / text_field
+        try:
+            text = text_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            head.fail("text", f"cannot read {text_field}: {exc}")
+    source = Source(
+        head.key(),
+        head.text("title") or "",
+        head.flag("title_supplied"),
+        head.date("issued") or dt.date.min,
+        head.text("language") or "",
+        text_field or "",
+        text,
+        head.ref("originator") or "",
+        head.ref("about", required=False),
+        head.text("publisher", required=False),
+        head.text("url", required=False),
+        head.text("note", required=False),
+    )
+    if source.key and source.key != path.stem:
+        head.fail("key", f"must equal the file name {path.stem!r}")
+    if not head.ok:
+        return None
+    figures = [
+        fig
+        for row in reader.rows(path, content, "observations")
+        if (fig := _figure(row, text)) is not None and row.ok
+    ]
+    claims = [
+        claim
+        for row in reader.rows(path, content, "claims")
+        if (claim := _claim(row, text)) is not None and row.ok
+    ]
+    for section, keys in (
+        ("observations", [x.key for x in figures]),
+        ("claims", [c.key for c in claims]),
+    ):
+        for key in sorted({k for k in keys if keys.count(k) > 1}):
+            reader.problems.append(Problem(file, f"{section} ({key})", "key", "key used twice"))
+    unknown = set(content) - {"source", "observations", "claims"}
+    for name in sorted(unknown):
+        reader.problems.append(Problem(file, "file", name, "unknown section"))
+    return SourceFile(file, source, tuple(figures), tuple(claims))
+
+
+def _quote(f: Fields, text: str) -> Quote | None:
+    exact = f.text("quote")
+    if exact is None or not text:
+        return None
+    count = text.count(exact)
+    if count == 0:
+        f.fail("quote", "not found verbatim in the source text (copy it exactly, dashes included)")
+        return None
+    if count > 1:
+        f.fail("quote", f"occurs {count} times in the source text; quote more words")
+        return None
+    start = text.index(exact)
+    end = start + len(exact)
+    return Quote(
+        exact, text[max(0, start - QUOTE_CONTEXT) : start], text[end : end + QUOTE_CONTEXT]
+    )
+
+
+def _figure(f: Fields, text: str) -> Figure | None:
+    f.only(*FIELDS["observations"])
+    key, variable = f.key(), f.ref("variable") or ""
+    period, end_inferred = f.period("period")
+    unit, bound = f.enum("unit", Unit), f.enum("bound", Bound)
+    approximation = f.enum("approximation", Approximation)
+    printed, hedge = f.text("printed"), f.text("hedge", required=False)
+    quote = _quote(f, text)
+    if quote and printed and printed not in quote.exact:
+        f.fail("printed", f"{printed!r} is not part of the quote")
+    if printed and hedge and hedge not in printed:
+        f.fail("hedge", f"{hedge!r} is not part of the printed value {printed!r}")
+    if None in (period, unit, bound, approximation, printed, quote):
+        return None
+    assert period and unit and bound and approximation and printed and quote
+    values = _values(f, unit, bound, printed)
+    if values is None:
+        return None
+    interval = _interval(f, unit, bound, approximation, printed)
+    if interval is None:
+        return None
+    return Figure(
+        key, variable, period, end_inferred, unit, printed, values, bound, approximation, hedge,
+        interval, f.flag("small_count"), f.text("ambiguity", required=False), quote,
+    )  # fmt: skip
+
+
+def _values(f: Fields, unit: Unit, bound: Bound, printed: str) -> tuple[Decimal, ...] | None:
+    """The value field must repeat exactly the numbers the printed wording shows."""
+    shown = [n.value for n in numerals(printed, unit)]
+    wanted = NUMERALS_PER_BOUND.get(bound, 1)
+    if len(shown) != wanted:
+        f.fail("printed", f"a {bound.value} figure prints {wanted} number(s); found {len(shown)}")
+        return None
+    raw = f.data.get("value")
+    given = raw if isinstance(raw, list) else ([] if raw is None else [raw])
+    values = [f.number("value", v) for v in given]
+    if any(v is None for v in values):
+        return None
+    if values != shown:
+        printed_values = ", ".join(str(v) for v in shown) or "none"
+        f.fail("value", f"must repeat the number(s) printed in {printed!r}: {printed_values}")
+        return None
+    return tuple(v for v in values if v is not None)
+
+
+def _interval(
+    f: Fields, unit: Unit, bound: Bound, approximation: Approximation, printed: str
+) -> Interval | None:
+    """The policy's interval, with explicit min/max (vague wording) replacing a side."""
+    policy = implied_interval(unit, bound, approximation, numerals(printed, unit))
+    low = f.number("min", f.data["min"]) if "min" in f.data else policy.min
+    high = f.number("max", f.data["max"]) if "max" in f.data else policy.max
+    low_incl = f.data.get("min_inclusive", True if "min" in f.data else policy.min_inclusive)
+    high_incl = f.data.get("max_inclusive", True if "max" in f.data else policy.max_inclusive)
+    for name, flag in (("min_inclusive", low_incl), ("max_inclusive", high_incl)):
+        if not isinstance(flag, bool):
+            f.fail(name, "must be true or false")
+    if bound is Bound.MAGNITUDE and low is None:
+        f.fail("min", "a magnitude word (thousands, hundreds) needs an explicit min")
+    if low is not None and high is not None and low > high:
+        f.fail("min", f"min {low} is greater than max {high}")
+    if not f.ok:
+        return None
+    return Interval(low, bool(low_incl), high, bool(high_incl))
+
+
+def _claim(f: Fields, text: str) -> Claim | None:
+    kind = f.choice("type", tuple(CLAIM_CLASSES))
+    f.only(*FIELDS["claims"], *CLAIM_FIELDS.get(kind, ()))
+    key, label, quote = f.key(), f.text("label") or "", _quote(f, text)
+    hedge = f.text("hedge", required=False)
+    if quote and hedge and hedge not in quote.exact:
+        f.fail("hedge", f"{hedge!r} is not part of the quote")
+    base: dict[str, Any] = {}
+    inferred = False
+    if kind in ("trend", "ranking"):
+        base["variable"] = f.ref("variable")
+        base["period"], inferred = f.period("period")
+    if kind == "trend":
+        base["trend"] = f.choice("trend", tuple(TRENDS))
+    if kind == "ranking":
+        base["areas"] = f.refs("areas")
+        if not base["areas"]:
+            f.fail("areas", "a ranking claim names at least one area")
+    if kind == "qualitative":
+        base["subjects"] = f.refs("subjects")
+    if kind == "comparison":
+        base["relation"] = f.choice("relation", tuple(RELATIONS))
+        for side in ("left", "right"):
+            part = f.get(side, dict, True, "a mapping {variable, periods}") or {}
+            sub = Fields(f.problems, f.file, f"{f.row}, {side}", part)
+            sub.line = f.line
+            sub.only("variable", "periods")
+            base[f"{side}_variable"] = sub.ref("variable")
+            base[f"{side}_periods"], side_inferred = sub.periods("periods")
+            inferred = inferred or side_inferred
+            f.ok = f.ok and sub.ok
+    if quote is None or not f.ok:
+        return None
+    return Claim(
+        key, kind, label, quote, hedge, f.text("ambiguity", required=False), inferred, **base
+    )

@@ -1,0 +1,63 @@
+"""The read side: what the build and releases publish, by name, for whoever serves it. The web
+imports this (with store/, queries and config), never the build: a web worker loads no loader,
+converter, SHACL engine or BagIt writer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from powgraph.config import Settings
+
+LATEST = "latest"  # releases/latest: the current release
+CURRENT = "current"  # build/current: the current build
+DUMP_FILES = ("powgraph.nt.gz", "powgraph.nq.gz", "powgraph.jsonld.gz", "powgraph.ttl")
+INFO = "release.json"
+MEDIA_TYPES = {
+    ".ttl": "text/turtle",
+    ".gz": "application/gzip",
+    ".csv": "text/csv",
+    ".cff": "text/plain",
+    ".md": "text/markdown",
+    ".json": "application/json",
+    "": "text/plain",
+}
+
+
+def data_graph_iri(settings: Settings) -> str:
+    """The named graph that holds the figures in the query store (the ontology has its own)."""
+    return f"{settings.base_iri}id/graph/data"
+
+
+def media_type(name: str) -> str:
+    return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
+
+
+def read_graphs(paths: list[Path]) -> Graph:
+    """Turtle files as one graph (the ontology, the shapes)."""
+    g = Graph()
+    for path in sorted(paths):
+        g.parse(path, format="turtle")
+    return g
+
+
+def list_releases(releases: Path) -> list[dict[str, Any]]:
+    """Every complete release, newest first, from its release.json."""
+    out = []
+    for directory in sorted(releases.glob("*"), reverse=True):
+        info = directory / "data" / INFO
+        if directory.name.startswith(".") or directory.is_symlink() or not info.is_file():
+            continue
+        out.append(json.loads(info.read_text(encoding="utf-8")))
+    return out
+
+
+def latest_release(releases: Path) -> dict[str, Any] | None:
+    info = releases / LATEST / "data" / INFO
+    if not info.is_file():
+        return None
+    result: dict[str, Any] = json.loads(info.read_text(encoding="utf-8"))
+    return result

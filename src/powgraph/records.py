@@ -1,0 +1,188 @@
+"""The domain model: typed records of what data/ says, as the loader reads it and the converter
+writes it. No I/O here, no RDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from powgraph.model.qualifiers import Approximation, Bound, Interval, Unit
+
+
+@dataclass(frozen=True)
+class Organization:
+    key: str
+    label: str
+    alt_labels: tuple[str, ...]
+    definition: str
+
+
+@dataclass(frozen=True)
+class Place:
+    key: str
+    label: str
+    alt_labels: tuple[str, ...]
+    kind: str
+    within: str | None
+    wikidata: str | None
+    iso3166_2: str | None
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str
+    label: str
+    alt_labels: tuple[str, ...]
+    begin: dt.date
+    wikidata: str | None
+
+
+@dataclass(frozen=True)
+class Population:
+    key: str
+    label: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Concept:
+    scheme: str
+    key: str
+    label: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.scheme}/{self.key}"
+
+
+@dataclass(frozen=True)
+class Scheme:
+    key: str
+    label: str
+    concepts: tuple[Concept, ...]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: str
+    label: str
+    exhaustive: bool
+
+
+@dataclass(frozen=True)
+class Variable:
+    key: str
+    label: str
+    definition: str
+    population: str
+    constraints: tuple[str, ...]
+    part_of: str | None
+    denominator: str | None
+    breakdown: str | None
+    measured_property: str
+    stat_type: str
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reference period; ``begin == end`` is an instant (a stock at a date)."""
+
+    begin: dt.date
+    end: dt.date
+
+    @property
+    def is_instant(self) -> bool:
+        return self.begin == self.end
+
+    @property
+    def key(self) -> str:
+        if self.is_instant:
+            return self.end.isoformat()
+        return f"{self.begin.isoformat()}--{self.end.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Quote:
+    exact: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One printed figure: becomes one qb:Observation."""
+
+    key: str
+    variable: str
+    period: Period
+    end_inferred: bool
+    unit: Unit
+    printed: str
+    values: tuple[Decimal, ...]
+    bound: Bound
+    approximation: Approximation
+    hedge: str | None
+    interval: Interval
+    small_count: bool
+    ambiguity: str | None
+    quote: Quote
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A comparison, trend, ranking or qualitative statement; unused fields stay empty."""
+
+    key: str
+    kind: str
+    label: str
+    quote: Quote
+    hedge: str | None
+    ambiguity: str | None
+    end_inferred: bool
+    variable: str | None = None
+    period: Period | None = None
+    trend: str | None = None
+    relation: str | None = None
+    left_variable: str | None = None
+    left_periods: tuple[Period, ...] = ()
+    right_variable: str | None = None
+    right_periods: tuple[Period, ...] = ()
+    areas: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str
+    title_supplied: bool
+    issued: dt.date
+    language: str
+    text_path: str
+    text: str
+    originator: str
+    about: str | None
+    publisher: str | None
+    url: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    file: str
+    source: Source
+    figures: tuple[Figure, ...]
+    claims: tuple[Claim, ...]
+
+
+@dataclass(frozen=True)
+class Data:
+    organizations: tuple[Organization, ...]
+    places: tuple[Place, ...]
+    events: tuple[Event, ...]
+    populations: tuple[Population, ...]
+    schemes: tuple[Scheme, ...]
+    breakdowns: tuple[Breakdown, ...]
+    variables: tuple[Variable, ...]
+    sources: tuple[SourceFile, ...]
