@@ -6,14 +6,15 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from powgraph.config import Settings
 from powgraph.errors import PowgraphError
-from powgraph.queries import Rows, bind, read_query, run_on_endpoint, run_on_store
+from powgraph.queries import Rows, bind, read_query, run_on_store
 from powgraph.serve import prepare
-from powgraph.store import open_store
+from powgraph.store import REMOTE, open_store
 
 
 def run_named(settings: Settings, name: str, given: dict[str, str], endpoint: str | None) -> Rows:
@@ -23,8 +24,9 @@ def run_named(settings: Settings, name: str, given: dict[str, str], endpoint: st
     query = read_query(path)
     bindings = bind(query, given)
     if endpoint:
-        return run_on_endpoint(endpoint, query, bindings)
-    store = open_store(settings, prepare(settings, []), processes=1)
+        store = open_store(replace(settings, store=REMOTE + endpoint))
+    else:
+        store = open_store(settings, prepare(settings, []), processes=1)
     try:
         return run_on_store(store, query, bindings)
     finally:

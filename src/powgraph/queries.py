@@ -174,16 +174,6 @@ def _checked(parameter: Parameter, value: str) -> str:
     return value
 
 
-def values_clause(bindings: tuple[Binding, ...]) -> str:
-    """The bindings as a SPARQL VALUES block, each term written by rdflib (for endpoints that
-    cannot take pyoxigraph substitutions)."""
-    if not bindings:
-        return ""
-    names = " ".join(f"?{name}" for name, _ in bindings)
-    terms = " ".join(value.n3() for _, value in bindings)
-    return f"\nVALUES ({names}) {{ ({terms}) }}\n"
-
-
 NUMERIC = {
     "http://www.w3.org/2001/XMLSchema#integer": int,
     "http://www.w3.org/2001/XMLSchema#decimal": float,
@@ -214,21 +204,8 @@ def rows(document: dict[str, Any]) -> Rows:
 
 
 def run_on_store(store: Store, query: CannedQuery, bindings: tuple[Binding, ...]) -> Rows:
-    """On the embedded store: the bindings become pyoxigraph substitutions."""
+    """On any store (embedded or a SPARQL endpoint): each binds the terms its own way."""
     return rows(json.loads(store.run(QueryJob(query.text, "json", bindings=bindings)).body))
-
-
-def run_on_endpoint(endpoint: str, query: CannedQuery, bindings: tuple[Binding, ...]) -> Rows:
-    """On any SPARQL endpoint, through SPARQLWrapper: the bindings become a VALUES block."""
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
-
-    client = SPARQLWrapper(endpoint)
-    client.setMethod(POST)
-    client.setQuery(query.body + values_clause(bindings))
-    client.setReturnFormat(JSON)
-    document = client.queryAndConvert()
-    assert isinstance(document, dict)
-    return rows(document)
 
 
 def write_table(columns: list[str], found: list[dict[str, Any]], delimiter: str = ",") -> bytes:

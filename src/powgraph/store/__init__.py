@@ -15,6 +15,7 @@ from powgraph.errors import PowgraphError
 # A variable and the RDF term it is bound to: engine-neutral (rdflib's terms); each backend
 # binds it its own way (pyoxigraph substitutions, a VALUES block for a remote endpoint).
 Binding = tuple[str, URIRef | Literal]
+REMOTE = "sparql+"  # Settings.store for a SPARQL endpoint: sparql+http(s)://host/path
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,17 @@ class Store(Protocol):
 
 
 def open_store(settings: Settings, directory: Path | None = None, processes: int = 0) -> Store:
-    """The store the settings name (``embedded``: pyoxigraph over ``directory``, by default the
-    served build), for the web and the command line alike."""
+    """The store the settings name, for the web and the command line alike: ``embedded``
+    (pyoxigraph over ``directory``, by default the served build) or ``sparql+URL`` (any SPARQL
+    endpoint). The backend's module is imported only when it is chosen."""
+    if settings.store.startswith(REMOTE):
+        from powgraph.store.remote import RemoteStore
+
+        endpoint = settings.store.removeprefix(REMOTE)
+        return RemoteStore(endpoint, settings.row_cap, settings.query_timeout)
     if settings.store != "embedded":
-        raise PowgraphError(f"unknown store {settings.store!r}: this powgraph knows 'embedded'")
-    from powgraph.store.embedded import open_embedded  # the backend is loaded when chosen
+        raise PowgraphError(f"unknown store {settings.store!r}: 'embedded' or 'sparql+URL'")
+    from powgraph.store.embedded import open_embedded
 
     where = directory or settings.served_store
     return open_embedded(settings, where, processes or settings.query_processes)
