@@ -24,7 +24,7 @@ from powgraph.namespaces import ONTOLOGY_IRI
 from powgraph.publish.switch import switch
 from powgraph.published import CURRENT, data_graph_iri, read_graphs
 from powgraph.records import Data
-from powgraph.store.embedded import is_current, read_info, write_store
+from powgraph.store.embedded import built_version, is_current, write_store
 
 GRAPH_FILE = "powgraph.nt"
 TURTLE_FILE = "powgraph.ttl"
@@ -89,7 +89,7 @@ def _served_digest(directory: Path) -> str | None:
     """The content hash of a build (written only once its graph conformed), if there is one."""
     if not is_current(directory):
         return None
-    return read_info(directory).version
+    return built_version(directory)
 
 
 def build(settings: Settings) -> BuildResult:

@@ -82,9 +82,8 @@ def _quads(triples: list[ox.Triple], settings: Settings, sources: list[str]) -> 
     return out
 
 
-def payload(settings: Settings, checked: Checked, version: str) -> dict[str, bytes]:
-    """Every payload file, by name, as bytes."""
-    nt = sorted_ntriples(checked.graph)
+def payload(settings: Settings, checked: Checked, version: str, nt: bytes) -> dict[str, bytes]:
+    """Every payload file, by name, as bytes (``nt``: the graph as sorted N-Triples)."""
     triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
     sources = [sf.source.key for sf in checked.data.sources]
     quads = sorted(_quads([q.triple for q in triples], settings, sources), key=str)
@@ -200,10 +199,11 @@ def _issued(checked: Checked) -> list[str]:
     return sorted(sf.source.issued.isoformat() for sf in checked.data.sources)
 
 
-def default_version(checked: Checked) -> str:
-    """The data's latest publication date and a hash of its graph: same data, same version."""
+def default_version(checked: Checked, nt: bytes) -> str:
+    """The data's latest publication date and a hash of its graph (``nt``: sorted N-Triples):
+    same data, same version."""
     issued = _issued(checked)
-    digest = hashlib.sha256(sorted_ntriples(checked.graph)).hexdigest()[:12]
+    digest = hashlib.sha256(nt).hexdigest()[:12]
     return f"{issued[-1] if issued else 'undated'}-{digest}"
 
 
@@ -213,8 +213,9 @@ def release(settings: Settings, version: str | None = None) -> Released:
     checked = check(settings, reuse_build=True)
     if not checked.report.conforms:
         raise ValidationFailed(checked.report.text)
-    version = version or default_version(checked)
-    files = payload(settings, checked, version)
+    nt = sorted_ntriples(checked.graph)  # sorted once: the version and the dumps
+    version = version or default_version(checked, nt)
+    files = payload(settings, checked, version, nt)
     triples = json.loads(files[INFO])["triples"]
     releases = settings.releases_dir
     releases.mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,7 @@ STARTUP = 30.0  # seconds a new query process may take to confine itself and say
 MEMORY = "the query needed more memory than a query process may use"
 # how a process that ran out of address space ends: Rust aborts, Python may be killed
 OUT_OF_MEMORY = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS)
-STORE_FORMAT = 2  # bump when the store's layout or store.json changes
+STORE_FORMAT = 3  # bump when the store's layout or store.json changes
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -56,10 +56,8 @@ def write_store(directory: Path, graphs: dict[str, bytes], version: str) -> None
         store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
         store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
-    triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    per_graph = {name: len(ntriples.splitlines()) for name, ntriples in sorted(graphs.items())}
     del store
-    info = {"format": STORE_FORMAT, "version": version, "triples": triples, "graphs": per_graph}
+    info = {"format": STORE_FORMAT, "version": version}
     (directory / INFO_FILE).write_text(json.dumps(info), encoding="utf-8")
 
 
@@ -72,9 +70,24 @@ def is_current(directory: Path) -> bool:
     return isinstance(info, dict) and info.get("format") == STORE_FORMAT
 
 
-def read_info(directory: Path) -> StoreInfo:
-    info = json.loads((directory / INFO_FILE).read_text(encoding="utf-8"))
-    return StoreInfo(info["version"], info["triples"], dict(info["graphs"]))
+def built_version(directory: Path) -> str:
+    """The content hash the build recorded beside the store it wrote."""
+    version: str = json.loads((directory / INFO_FILE).read_text(encoding="utf-8"))["version"]
+    return version
+
+
+def describe(directory: Path) -> StoreInfo:
+    """What the store holds, asked of the store itself: its named graphs and their triples,
+    the (union) default graph; the version is the build's content hash."""
+    store = ox.Store.read_only(str(directory / "oxigraph"))
+    graphs = {
+        g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g))
+        for g in store.named_graphs()
+        if isinstance(g, ox.NamedNode)
+    }
+    triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    del store  # closed: the query processes open their own
+    return StoreInfo(built_version(directory), triples, dict(sorted(graphs.items())))
 
 
 @dataclass(frozen=True)
@@ -202,7 +215,7 @@ class EmbeddedStore:
     def __init__(
         self, directory: Path, timeout: float, limits: Limits, processes: int = 2, own: int = 1
     ) -> None:
-        self.info = read_info(directory)
+        self.info = describe(directory)
         self._path = str(directory / "oxigraph")
         self._timeout, self._limits = timeout, limits
         self.processes = processes  # for the queries clients write
