@@ -102,3 +102,13 @@ def test_base_iri_is_configurable(mini_data: Data) -> None:
     ours = {str(s) for s in g.subjects() if "example" in str(s)}
     assert ours and all(s.startswith("https://data.example.net/pow/id/") for s in ours)
     assert not any(MINI_BASE in str(t) for triple in g for t in triple)
+
+
+def test_only_listed_uri_kinds_can_be_minted() -> None:
+    from powgraph.model.convert import Ids
+    from powgraph.model.kinds import KINDS
+
+    mint = Ids(MINI_BASE)
+    assert all(str(mint(kind, "k")).startswith(f"{MINI_BASE}id/{kind}/") for kind in KINDS)
+    with pytest.raises(ValueError, match="model/kinds.py"):
+        mint("newkind", "k")

@@ -20,6 +20,7 @@ from powgraph.model.enums import (
     TRENDS,
     UNITS,
 )
+from powgraph.model.kinds import KINDS
 from powgraph.model.qualifiers import Approximation, Unit
 from powgraph.namespaces import (
     CC_BY_4,
@@ -62,6 +63,8 @@ class Ids:
         self.base = base_iri
 
     def __call__(self, kind: str, *keys: str) -> URIRef:
+        if kind not in KINDS:
+            raise ValueError(f"no URI kind {kind!r} in model/kinds.py")
         return URIRef(f"{self.base}id/{kind}/{'/'.join(keys)}")
 
 

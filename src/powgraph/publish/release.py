@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from powgraph.config import Settings
 from powgraph.errors import PowgraphError, ValidationFailed
+from powgraph.model.kinds import KINDS, SOURCE
 from powgraph.namespaces import PREFIXES
 from powgraph.publish.build import Checked, check, sorted_ntriples
 from powgraph.publish.switch import fsync_dir, switch
@@ -68,16 +69,9 @@ def _quads(triples: list[ox.Triple], settings: Settings, sources: list[str]) -> 
         graph = vocabulary
         subject = t.subject.value if isinstance(t.subject, ox.NamedNode) else ""
         if subject.startswith(base):
-            parts = subject[len(base) :].split("/")
-            if len(parts) >= 2 and parts[0] in (
-                "observation",
-                "claim",
-                "quote",
-                "selector",
-                "dataset",
-                "source",
-            ):
-                graph = graphs.get(parts[1], vocabulary)
+            kind, key = (subject[len(base) :].split("/") + [""])[:2]
+            if KINDS[kind] == SOURCE:  # a kind missing from model/kinds.py is an error here
+                graph = graphs[key]
         out.append(ox.Quad(t.subject, t.predicate, t.object, graph))
     return out
 
