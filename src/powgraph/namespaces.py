@@ -115,3 +115,11 @@ PREFIXES = {
     "rdfs": RDFS,
     "xsd": XSD,
 }
+# Predeclared for every query sent to /sparql, as Wikidata's service does: a query's own PREFIX
+# wins. Listed in the service description and the query editor.
+QUERY_PREFIXES = {
+    **{name: str(ns) for name, ns in PREFIXES.items()},
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "void": "http://rdfs.org/ns/void#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+}

@@ -29,6 +29,7 @@ class QueryJob:
     regexes: tuple[tuple[str, str], ...] = ()
     base_iri: str | None = None  # given only when the query has relative IRIs (it costs)
     bindings: tuple[Binding, ...] = ()  # variables bound to RDF terms, never pasted into text
+    prefixes: tuple[tuple[str, str], ...] = ()  # predeclared (name, IRI); the query's own win
 
 
 @dataclass(frozen=True)

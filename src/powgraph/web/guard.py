@@ -12,6 +12,7 @@ The engine's parser then decides everything else (syntax errors come back with l
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from powgraph.errors import PowgraphError
@@ -90,7 +91,7 @@ def _decoded(text: str) -> str:
     return _CODEPOINT.sub(char, text)
 
 
-def inspect(text: str) -> Inspected:
+def inspect(text: str, prefixes: Mapping[str, str] | None = None) -> Inspected:
     """The query's form and the graphs it names; raises QueryRejected for refused queries."""
     tokens = _tokens(text)
     depth, deepest = 0, 0
@@ -115,11 +116,13 @@ def inspect(text: str) -> Inspected:
     if form is None:
         raise QueryRejected("not a query: expected SELECT, ASK, CONSTRUCT or DESCRIBE", "syntax")
     relative = any(kind == "iri" and ":" not in _decoded(value) for kind, value in tokens)
-    return Inspected(form, _dataset_graphs(tokens), _constant_regexes(tokens), relative)
+    graphs = _dataset_graphs(tokens, dict(prefixes or {}))
+    return Inspected(form, graphs, _constant_regexes(tokens), relative)
 
 
-def _dataset_graphs(tokens: list[tuple[str, str]]) -> tuple[str, ...]:
-    prefixes: dict[str, str] = {}
+def _dataset_graphs(tokens: list[tuple[str, str]], prefixes: dict[str, str]) -> tuple[str, ...]:
+    """The graphs FROM and FROM NAMED name, resolved with the predeclared ``prefixes`` and the
+    query's own PREFIX and BASE."""
     base = ""
     graphs = []
     for i, (kind, value) in enumerate(tokens):

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from powgraph.namespaces import QUERY_PREFIXES
 from powgraph.store import QueryJob
 from powgraph.web import conneg
 from powgraph.web.admission import run_client_query
@@ -94,7 +95,7 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
     if len(text.encode("utf-8")) > rt.settings.max_query_bytes:
         status = 414 if request.method in SAFE else 413
         abort(status, f"the query is longer than {rt.settings.max_query_bytes} bytes")
-    inspected = inspect(text)
+    inspected = inspect(text, QUERY_PREFIXES)
     # FROM outside the store is refused; the protocol's default-graph-uri/named-graph-uri name
     # an empty graph instead, as the W3C protocol suite requires (never a download: sandbox.py)
     _only_stored_graphs(inspected.graphs, "FROM")
@@ -111,6 +112,7 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
         tuple(params["named-graph-uri"]) if "named-graph-uri" in params else None,
         inspected.regexes,
         public_url() + "/sparql" if inspected.relative else None,
+        prefixes=tuple(QUERY_PREFIXES.items()),
     )
     key = (rt.store.info.version, job)
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]

@@ -1,0 +1,36 @@
+"""Common prefixes are predeclared for /sparql, as Wikidata's service does; a query's own PREFIX
+wins; an unknown prefix is named, with the ones it resembles and the line to add."""
+
+from __future__ import annotations
+
+import requests
+
+from powgraph.namespaces import QUERY_PREFIXES
+from tests.helpers import DIRECT
+from tests.web.conftest import LiveServer
+
+COUNT = "SELECT (COUNT(*) AS ?n) { ?o pow:printedValue ?p }"
+
+
+def _count(live: LiveServer, query: str) -> int:
+    r = requests.post(live.sparql, data=query.encode(), headers=DIRECT, timeout=10)
+    assert r.status_code == 200, r.text
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_predeclared_prefixes_need_no_prefix_line(live: LiveServer) -> None:
+    declared = f"PREFIX pow: <{QUERY_PREFIXES['pow']}>\n{COUNT}"
+    assert _count(live, COUNT) == _count(live, declared) > 0
+
+
+def test_a_querys_own_prefix_wins(live: LiveServer) -> None:
+    assert _count(live, f"PREFIX pow: <http://example.org/other#>\n{COUNT}") == 0
+
+
+def test_an_unknown_prefix_is_named_with_a_suggestion(live: LiveServer) -> None:
+    query = "SELECT * {\n  ?o powx:printedValue ?p }"
+    r = requests.post(live.sparql, data=query.encode(), headers=DIRECT, timeout=10)
+    error = r.json()["error"]
+    assert r.status_code == 400 and error["line"] == 2
+    assert "unknown prefix `powx:`" in error["message"]
+    assert "did you mean `pow:`" in error["message"] and "PREFIX powx:" in error["message"]
