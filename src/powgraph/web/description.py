@@ -1,8 +1,13 @@
-"""The SPARQL 1.1 Service Description of the endpoint, with sd:endpoint equal to the URL asked."""
+"""The SPARQL 1.1 Service Description of the endpoint, with sd:endpoint equal to the URL asked,
+and the description of each of its named graphs (SD and VoID terms) that the graph's own
+document (/doc/graph/...) serves."""
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
 
 from powgraph.store import StoreInfo
@@ -16,10 +21,13 @@ RESULT_FORMATS = (
 
 
 def service_description(endpoint: str, info: StoreInfo) -> Graph:
+    """The service, its default dataset: the default graph (the union of the named graphs)
+    and one sd:NamedGraph per named graph in the store, each with its triples."""
     g = Graph(bind_namespaces="none")
     g.bind("sd", SD)
     g.bind("void", VOID)
     g.bind("dcterms", DCTERMS)
+    g.bind("rdfs", RDFS)
     service, dataset, graph = (
         URIRef(endpoint),
         URIRef(endpoint + "#dataset"),
@@ -36,6 +44,60 @@ def service_description(endpoint: str, info: StoreInfo) -> Graph:
     g.add((dataset, SD.defaultGraph, graph))
     g.add((graph, RDF.type, SD.Graph))
     g.add((graph, VOID.triples, Literal(info.triples)))
+    for name, triples in sorted(info.graphs.items()):
+        named, its_graph = BNode(), BNode()
+        g.add((dataset, SD.namedGraph, named))
+        g.add((named, RDF.type, SD.NamedGraph))
+        g.add((named, SD.name, URIRef(name)))
+        g.add((named, SD.graph, its_graph))
+        g.add((its_graph, RDF.type, SD.Graph))
+        g.add((its_graph, VOID.triples, Literal(triples)))
     void = URIRef(endpoint.rsplit("/sparql", 1)[0] + "/.well-known/void")
     g.add((dataset, RDFS.seeAlso, void))
+    return g
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    """A class with instances in a named graph, and how many (distinct subjects)."""
+
+    iri: str
+    label: str
+    count: int
+
+
+def graph_description(
+    name: str,
+    label: str,
+    comment: str,
+    triples: int,
+    classes: Iterable[ClassCount],
+    endpoint: str,
+    dataset: str,
+    dumps: Iterable[str],
+) -> Graph:
+    """A named graph of the store as SD and VoID say it: ``a sd:Graph, void:Dataset``, its
+    triples, a class partition per class it holds, where to query it and its dumps."""
+    g = Graph(bind_namespaces="none")
+    g.bind("sd", SD)
+    g.bind("void", VOID)
+    g.bind("dcterms", DCTERMS)
+    g.bind("rdfs", RDFS)
+    graph = URIRef(name)
+    g.add((graph, RDF.type, SD.Graph))
+    g.add((graph, RDF.type, VOID.Dataset))
+    g.add((graph, RDFS.label, Literal(label, lang="en")))
+    g.add((graph, DCTERMS.description, Literal(comment, lang="en")))
+    g.add((graph, VOID.triples, Literal(triples)))
+    classes = list(classes)
+    g.add((graph, VOID.classes, Literal(len(classes))))
+    for held in classes:
+        partition = BNode()
+        g.add((graph, VOID.classPartition, partition))
+        g.add((partition, VOID["class"], URIRef(held.iri)))
+        g.add((partition, VOID.entities, Literal(held.count)))
+    g.add((graph, VOID.sparqlEndpoint, URIRef(endpoint)))
+    g.add((graph, DCTERMS.isPartOf, URIRef(dataset)))
+    for dump in dumps:
+        g.add((graph, VOID.dataDump, URIRef(dump)))
     return g

@@ -1,20 +1,24 @@
 """Linked data: every URI minted under the base dereferences. A thing (`/id/...`) answers
-303 See Other to its document (`/doc/...`), which is HTML or RDF by Accept or by extension."""
+303 See Other to its document (`/doc/...`), which is HTML or RDF by Accept or by extension. A
+named graph of the store (`/id/graph/...`) is a thing too: its document says what it holds."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from powgraph.published import DUMP_FILES, LATEST, data_graph_iri, latest_release
 from powgraph.queries import BadParameter, CannedQuery, bind
 from powgraph.store import QueryJob
 from powgraph.web import conneg
-from powgraph.web.runtime import runtime
+from powgraph.web.description import SD, ClassCount, graph_description
+from powgraph.web.runtime import public_url, runtime
 
 bp = Blueprint("entities", __name__)
 
@@ -29,6 +33,27 @@ EXTENSIONS = {
 SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABELS = ("#label", "#prefLabel", "/title")
+RDFLIB_FORMATS = {"turtle": "turtle", "rdfxml": "xml", "jsonld": "json-ld", "ntriples": "nt"}
+VOID_DATASET = "http://rdfs.org/ns/void#Dataset"
+# What the named graphs the build writes hold (by the key after {base}id/graph/); any other
+# graph the store has is described by its name and what it holds.
+GRAPH_LABELS = {
+    "data": (
+        "The figures",
+        "Every figure and claim of every source, with the quote each rests on, its source "
+        "and the vocabulary it uses (variables, places, periods, the data structure).",
+    ),
+    "vocabulary": (
+        "The shared vocabulary",
+        "What every source shares: variables, places, periods, concepts and the data structure.",
+    ),
+}
+DUMP_LABELS = {
+    "powgraph.nt.gz": "N-Triples, gzipped",
+    "powgraph.nq.gz": "N-Quads, gzipped (with named graphs)",
+    "powgraph.jsonld.gz": "JSON-LD, gzipped",
+    "powgraph.ttl": "Turtle",
+}
 
 
 @dataclass
@@ -53,6 +78,36 @@ class Entity:
     incoming: list[Link] = field(default_factory=list)
     same_as: list[str] = field(default_factory=list)
     quote: dict[str, Any] | None = None
+    graph: NamedGraph | None = None
+
+
+@dataclass
+class NamedGraph:
+    """A named graph of the store, as its page shows it and its RDF description says it."""
+
+    label: str
+    comment: str
+    triples: int
+    classes: list[ClassCount]
+    class_links: list[str | None]  # where each class is served here
+    example: str  # a GRAPH query over it
+    editor: str  # the query editor with the example in it
+    run: str  # the example's answer
+    dumps: list[tuple[str, str, str]]  # (file, what it is, URL under /dumps/latest/)
+    data_dumps: list[str]  # the dumps that hold exactly this graph's triples
+
+    def rdf(self, iri: str) -> Graph:
+        root = public_url()
+        return graph_description(
+            iri,
+            self.label,
+            self.comment,
+            self.triples,
+            self.classes,
+            root + "/sparql",
+            root + "/dataset",
+            self.data_dumps,
+        )
 
 
 def local_href(iri: str) -> str | None:
@@ -109,17 +164,79 @@ def _outgoing_rows(iri: str) -> list[dict[str, dict[str, str]]]:
         return []
 
 
+def _graph_triples(iri: str) -> int | None:
+    """The triples of the store's named graph of that name; None if it has no such graph."""
+    return runtime().store.info.graphs.get(iri)
+
+
+def load_graph(iri: str, triples: int) -> NamedGraph:
+    """What a named graph holds (its classes, by a query with the graph bound as an IRI term),
+    how to query it and where its dumps are."""
+    rt = runtime()
+    base = rt.settings.base_iri + "id/graph/"
+    key = iri[len(base) :] if iri.startswith(base) else iri.rstrip("/").rsplit("/", 1)[-1]
+    label, comment = GRAPH_LABELS.get(
+        key, (f"Named graph “{key}”", "A named graph of the SPARQL endpoint.")
+    )
+    seen: dict[str, ClassCount] = {}
+    for row in select(rt.linked["graph-classes"], graph=iri):
+        cls = row["class"]["value"]
+        if cls not in seen:
+            name = _label(row, "classLabel") or cls.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            seen[cls] = ClassCount(cls, name, int(row["n"]["value"]))
+    classes = list(seen.values())
+    example = (
+        "SELECT ?class (COUNT(DISTINCT ?s) AS ?instances)\n"
+        f"WHERE {{ GRAPH <{iri}> {{ ?s a ?class }} }}\n"
+        "GROUP BY ?class\n"
+        "ORDER BY DESC(?instances)\n"
+    )
+    root = public_url()
+    latest = latest_release(rt.settings.releases_dir)
+    released = set(latest["files"]) if latest else set()
+    dumps = [
+        (name, DUMP_LABELS.get(name, name), f"{root}/dumps/{LATEST}/{name}")
+        for name in DUMP_FILES
+        if name in released
+    ]
+    # the build's figures graph is what the whole-dataset dumps hold, triple for triple
+    exact = iri == data_graph_iri(rt.settings)
+    data_dumps = [url for name, _, url in dumps if exact and name != "powgraph.nq.gz"]
+    return NamedGraph(
+        label,
+        comment,
+        triples,
+        classes,
+        [local_href(c.iri) for c in classes],
+        example,
+        "/sparql#query=" + quote(example, safe=""),
+        "/sparql?query=" + quote(example, safe=""),
+        dumps if exact else [d for d in dumps if d[0] == "powgraph.nq.gz"],
+        data_dumps,
+    )
+
+
 def load_entity(iri: str) -> Entity | None:
     queries = runtime().linked
     outgoing_rows = _outgoing_rows(iri)
-    if not outgoing_rows:
+    triples = _graph_triples(iri)
+    if not outgoing_rows and triples is None:
         return None
     outgoing = _links(outgoing_rows, "o", "oLabel")
     labels = [link.value for link in outgoing if link.predicate.endswith(LABELS)]
     entity = Entity(iri, labels[0] if labels else iri.rsplit("/", 1)[-1])
+    if triples is not None:
+        entity.graph = load_graph(iri, triples)
+        if not labels:
+            entity.label = entity.graph.label
     entity.types = [link for link in outgoing if link.predicate == TYPE]
     entity.same_as = [link.value for link in outgoing if link.predicate == SAME_AS]
     entity.outgoing = [link for link in outgoing if link.predicate != TYPE]
+    if entity.graph is not None and not entity.types:
+        entity.types = [
+            Link(TYPE, "type", str(SD.Graph), "SPARQL graph", str(SD.Graph), False),
+            Link(TYPE, "type", VOID_DATASET, "VoID dataset", VOID_DATASET, False),
+        ]
     entity.incoming = _links(select(queries["incoming"], entity=iri), "s", "sLabel")
     quote = select(queries["quote"], entity=iri)
     if quote:
@@ -137,7 +254,7 @@ def _split(key: str) -> tuple[str, str | None]:
 @bp.get("/id/<path:key>")
 def thing(key: str) -> WerkzeugResponse:
     iri = runtime().settings.base_iri + "id/" + key
-    if not _outgoing_rows(iri):
+    if _graph_triples(iri) is None and not _outgoing_rows(iri):
         abort(404, f"nothing is known about <{iri}>")
     response = redirect(url_for("entities.document", key=key, _external=True), 303)
     response.headers["Vary"] = "Accept"
@@ -161,7 +278,9 @@ def document(key: str) -> Response:
         abort(406, "a document is available as " + ", ".join(o.media_type for o in DOCUMENT_OFFERS))
     params = (("entity", URIRef(iri)),)
     describe = rt.linked["describe"]
-    if offer is conneg.HTML:
+    if entity.graph is not None:
+        response = _graph_document(entity, entity.graph, offer, key)
+    elif offer is conneg.HTML:
         jsonld = json.loads(
             rt.store.run(QueryJob(describe.text, "jsonld", bindings=params)).body or b"[]"
         )
@@ -184,6 +303,32 @@ def document(key: str) -> Response:
     ]
     response.headers["Link"] = ", ".join([f'<{iri}>; rel="describes"', *alternates])
     return response
+
+
+def _graph_document(entity: Entity, graph: NamedGraph, offer: conneg.Offer, key: str) -> Response:
+    """A named graph's document: its SD/VoID description, with whatever the store itself says
+    of its name (the same describe query as any entity's)."""
+    rt = runtime()
+    rdf = graph.rdf(entity.iri)
+    stored = rt.store.run(
+        QueryJob(rt.linked["describe"].text, "ntriples", bindings=(("entity", URIRef(entity.iri)),))
+    ).body
+    if stored.strip():
+        rdf.parse(data=stored, format="nt")
+    if offer is conneg.HTML:
+        jsonld = json.loads(rdf.serialize(format="json-ld", encoding="utf-8"))
+        page = render_template(
+            "graph.html",
+            entity=entity,
+            graph=graph,
+            jsonld=jsonld,
+            key=key,
+            version=rt.store.info.version,
+            citation=citation(entity, rt.store.info.version),
+        )
+        return Response(page)
+    body = rdf.serialize(format=RDFLIB_FORMATS[offer.name], encoding="utf-8")
+    return Response(body, content_type=offer.content_type)
 
 
 def citation(entity: Entity, version: str) -> dict[str, str]:
