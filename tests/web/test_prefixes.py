@@ -34,3 +34,16 @@ def test_an_unknown_prefix_is_named_with_a_suggestion(live: LiveServer) -> None:
     assert r.status_code == 400 and error["line"] == 2
     assert "unknown prefix `powx:`" in error["message"]
     assert "did you mean `pow:`" in error["message"] and "PREFIX powx:" in error["message"]
+
+
+def test_the_service_description_lists_them(live: LiveServer) -> None:
+    from rdflib import Graph
+    from rdflib.namespace import SH
+
+    turtle = requests.get(live.sparql, headers={"Accept": "text/turtle"}, timeout=10).text
+    graph = Graph().parse(data=turtle, format="turtle")
+    declared = {
+        str(graph.value(d, SH.prefix)): str(graph.value(d, SH.namespace))
+        for d in graph.objects(None, SH.declare)
+    }
+    assert declared == QUERY_PREFIXES

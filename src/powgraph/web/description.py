@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, VOID, XSD
 
+from powgraph.namespaces import QUERY_PREFIXES
 from powgraph.store import StoreInfo
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -54,6 +55,12 @@ def service_description(endpoint: str, info: StoreInfo) -> Graph:
         g.add((its_graph, VOID.triples, Literal(triples)))
     void = URIRef(endpoint.rsplit("/sparql", 1)[0] + "/.well-known/void")
     g.add((dataset, RDFS.seeAlso, void))
+    g.bind("sh", SH)
+    for prefix, namespace in QUERY_PREFIXES.items():  # predeclared for every query (SHACL's terms)
+        declaration = BNode()
+        g.add((service, SH.declare, declaration))
+        g.add((declaration, SH.prefix, Literal(prefix)))
+        g.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     return g
 
 
