@@ -3,16 +3,30 @@ the ontology at its namespace, the VoID/DCAT description, and the latest dumps."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from powgraph.namespaces import CC_BY_4, ONTOLOGY_IRI, POW
-from powgraph.published import DUMP_FILES, data_graph_iri, latest_release, media_type
-from powgraph.published.metadata import Dump, describe_dataset
-from powgraph.queries import bind, run_on_store
+from powgraph.published import DUMP_FILES, latest_release, media_type
+from powgraph.published.metadata import (
+    DESCRIPTION,
+    KEYWORDS,
+    PLACES,
+    PUBLISHER,
+    THEMES,
+    TITLE,
+    Dump,
+    dataset_iri,
+    describe_dataset,
+    dump_format,
+)
+from powgraph.queries import bind, rows, run_on_store
+from powgraph.store import QueryJob
 from powgraph.web import conneg
 from powgraph.web.entities import local_href
 from powgraph.web.runtime import public_url, runtime
@@ -133,15 +147,53 @@ def _ontology_page(graph: Graph) -> dict[str, Any]:
     }
 
 
+DATASET_OFFERS = (*RDF_OFFERS, conneg.HTML)  # RDF first: a client that says nothing gets Turtle
+DATASET_FILES = {
+    "ttl": conneg.TURTLE,
+    "jsonld": conneg.JSONLD,
+    "rdf": conneg.RDFXML,
+    "nt": conneg.NTRIPLES,
+    "html": conneg.HTML,
+}
+# The first and last day the figures cover: every reference period (an instant, or an interval
+# from its beginning to its end), of figures and of claims.
+COVERAGE = f"""PREFIX pow: <{POW._NS}>
+PREFIX time: <http://www.w3.org/2006/time#>
+SELECT (MIN(STR(?start)) AS ?first) (MAX(STR(?end)) AS ?last) WHERE {{
+  ?figure pow:referencePeriod|pow:leftPeriod|pow:rightPeriod ?period .
+  ?period time:hasBeginning?/time:inXSDDate ?start ; time:hasEnd?/time:inXSDDate ?end .
+}}"""
+
+
+@bp.get("/id/dataset/powgraph")
+def dataset_thing() -> WerkzeugResponse:
+    """The dataset's IRI (metadata.dataset_iri) is a thing: 303 to the document describing it."""
+    response = redirect(public_url() + "/dataset", 303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 @bp.get("/dataset")
 @bp.get("/.well-known/void")
+@bp.get("/dataset.ttl")
+@bp.get("/dataset.jsonld")
+@bp.get("/dataset.rdf")
+@bp.get("/dataset.nt")
+@bp.get("/dataset.html")
 def dataset() -> Response:
-    offer = conneg.negotiate(request.headers.get("Accept"), RDF_OFFERS, request.args.get("format"))
+    _, dot, extension = request.path.rpartition(".")
+    wanted = (request.args.get("format") or "").strip().lower()
+    if request.path.startswith("/dataset.") and dot:
+        offer: conneg.Offer | None = DATASET_FILES[extension]
+    elif wanted == "html":
+        offer = conneg.HTML
+    else:
+        offer = conneg.negotiate(request.headers.get("Accept"), DATASET_OFFERS, wanted or None)
     if offer is None:
         abort(
             406,
             "the dataset description is available as "
-            + ", ".join(o.media_type for o in RDF_OFFERS),
+            + ", ".join(o.media_type for o in DATASET_OFFERS),
         )
     rt = runtime()
     root = public_url()
@@ -152,19 +204,94 @@ def dataset() -> Response:
             file = latest["files"][name]
             url = f"{root}/dumps/{latest['version']}/{name}"
             dumps.append(Dump(url, media_type(name), file["size"], file["sha256"]))
+    info = rt.store.info
+    issued = [str(d["issued"]) for d in _rows("datasets")]
+    temporal = _coverage()
+    iri = dataset_iri(rt.settings.base_iri)
     graph = describe_dataset(
-        root + "/dataset",
+        iri,
         rt.settings.base_iri,
-        rt.store.info.graphs.get(data_graph_iri(rt.settings), 0),
-        [str(d["issued"]) for d in _rows("datasets")],
+        info.triples,
+        issued,
         dumps,
         endpoint=root + "/sparql",
-        publisher=root + "/",
+        publisher=rt.settings.base_iri + "#publisher",
+        graphs=info.graphs,
+        temporal=temporal,
+        home=root + "/",
     )
-    response = Response(
-        graph.serialize(format=RDFLIB[offer.name], encoding="utf-8"),
-        content_type=offer.content_type,
-    )
+    if offer is conneg.HTML:
+        page = render_template(
+            "dataset.html",
+            **_dataset_page(iri, info.triples, info.graphs, issued, temporal, dumps, latest),
+        )
+        response = Response(page)
+    else:
+        response = Response(
+            graph.serialize(format=RDFLIB[offer.name], encoding="utf-8"),
+            content_type=offer.content_type,
+        )
     response.headers["Vary"] = "Accept"
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Link"] = ", ".join(
+        [f'<{iri}>; rel="describes"']
+        + [
+            f'</dataset.{ext}>; rel="alternate"; type="{o.media_type}"'
+            for ext, o in DATASET_FILES.items()
+        ]
+    )
     return response
+
+
+def _coverage() -> tuple[str, str] | None:
+    found = rows(json.loads(runtime().store.run(QueryJob(COVERAGE, "json")).body))[1]
+    if not found or not found[0]["first"] or not found[0]["last"]:
+        return None
+    return str(found[0]["first"]), str(found[0]["last"])
+
+
+def _dataset_page(
+    iri: str,
+    triples: int,
+    graphs: dict[str, int],
+    issued: list[str],
+    temporal: tuple[str, str] | None,
+    dumps: list[Dump],
+    latest: dict[str, Any] | None,
+) -> dict[str, Any]:
+    root = public_url()
+    files = []
+    for dump in dumps:
+        fmt = dump_format(dump.url)
+        files.append(
+            {
+                "name": dump.url.rsplit("/", 1)[-1],
+                "url": dump.url,
+                "format": fmt.label if fmt else "",
+                "media_type": fmt.media_type if fmt else dump.media_type,
+                "gzip": bool(fmt and fmt.gzip),
+                "description": fmt.description if fmt else "",
+                "size": dump.size,
+                "sha256": dump.sha256,
+            }
+        )
+    return {
+        "iri": iri,
+        "title": TITLE,
+        "description": DESCRIPTION,
+        "keywords": KEYWORDS,
+        "themes": THEMES,
+        "places": {str(place): label for place, label in PLACES.items()},
+        "temporal": temporal,
+        "issued": min(issued) if issued else None,
+        "modified": max(issued) if issued else None,
+        "triples": triples,
+        "graphs": sorted(graphs.items()),
+        "licence": str(CC_BY_4),
+        "publisher": PUBLISHER,
+        "home": root + "/",
+        "endpoint": root + "/sparql",
+        "version": latest["version"] if latest else None,
+        "files": files,
+        "alternates": [(ext, o.media_type) for ext, o in DATASET_FILES.items() if o.name != "html"],
+    }
