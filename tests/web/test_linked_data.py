@@ -178,3 +178,10 @@ def test_home_and_observation_page_in_chromium(live: LiveServer, real_graph: Gra
         assert "powgraph-captured-total" in page.inner_text("#cite")
         page.screenshot(path=str(ARTIFACTS / "observation.png"), full_page=True)
     assert os.path.getsize(ARTIFACTS / "observation.png") > 1000
+
+
+def test_the_site_has_an_icon(live: LiveServer) -> None:
+    r = requests.get(live.url + "/favicon.ico", timeout=10)
+    assert r.history and r.history[0].status_code == 301
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("image/svg+xml")
+    assert 'rel="icon"' in requests.get(live.url + "/", timeout=10).text

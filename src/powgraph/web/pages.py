@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -88,6 +88,12 @@ def _schema_dataset(sources: list[dict[str, Any]]) -> dict[str, Any]:
             for name in DUMP_FILES
         ],
     }
+
+
+@bp.get("/favicon.ico")
+def favicon() -> WerkzeugResponse:
+    """Browsers ask for /favicon.ico whatever a page says: the site's icon is an SVG."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/def")
