@@ -13,7 +13,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import bagit
 import pyoxigraph as ox
 
 from powgraph.config import Settings
@@ -22,13 +21,23 @@ from powgraph.model.kinds import KINDS, SOURCE
 from powgraph.namespaces import PREFIXES
 from powgraph.publish.build import Checked, check, sorted_ntriples
 from powgraph.publish.switch import fsync_dir, switch
-from powgraph.published import DUMP_FILES, INFO, LATEST, media_type
+from powgraph.published import (
+    BAG_INFO,
+    BAGIT,
+    DUMP_FILES,
+    INFO,
+    LATEST,
+    MANIFEST,
+    TAG_MANIFEST,
+    media_type,
+)
 from powgraph.published.metadata import Dump, describe_dataset
 from powgraph.queries import read_queries, rows, term, write_table
 from powgraph.store import QueryJob
 from powgraph.store.embedded import Limits, run_job
 
 SUMS = "SHA256SUMS"
+# The bag's tag files (RFC 8493), in the bag's root beside data/; /dumps serves them too.
 # the prefixes the Turtle dump declares (a released dump's bytes never change for the same data)
 DUMP_PREFIXES = {
     name: str(PREFIXES[name])
@@ -122,6 +131,49 @@ def payload(settings: Settings, checked: Checked, version: str, nt: bytes) -> di
         f"{hashlib.sha256(b).hexdigest()}  {n}\n" for n, b in sorted(files.items())
     ).encode()
     return files
+
+
+def _bag_path(name: str) -> str:
+    """A payload path as the manifest writes it. RFC 8493 (2.1.3) percent-encodes CR, LF and
+    "%"; bagit-python decodes only CR and LF, so a name holding any of them is refused rather
+    than written in a form one of the two would misread (no name powgraph writes has one)."""
+    if any(c in name for c in "%\r\n"):
+        raise PowgraphError(f"cannot bag a file whose name holds %, CR or LF: {name!r}")
+    return name
+
+
+def bag_tag_files(payload_files: dict[str, bytes], version: str, bagged: str) -> dict[str, bytes]:
+    """The tag files of a BagIt 1.0 bag (RFC 8493) whose data/ holds ``payload_files``:
+    bagit.txt, bag-info.txt, the payload manifest and the tag manifest, each sorted, with no
+    time but ``bagged`` (the Bagging-Date): same payload, same bytes. Written here rather
+    than by bagit-python, whose make_bag writes BagIt-Version 0.97 whatever it is asked."""
+
+    def sha256(content: bytes) -> str:
+        return hashlib.sha256(content).hexdigest()
+
+    tags: dict[str, bytes] = {
+        BAGIT: b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+        BAG_INFO: "".join(
+            f"{label}: {value}\n"
+            for label, value in (
+                ("Bag-Software-Agent", "powgraph"),
+                ("Bagging-Date", bagged),
+                ("External-Identifier", version),
+                (
+                    "Payload-Oxum",
+                    f"{sum(len(b) for b in payload_files.values())}.{len(payload_files)}",
+                ),
+            )
+        ).encode(),
+        MANIFEST: "".join(
+            f"{sha256(content)}  {_bag_path('data/' + name)}\n"
+            for name, content in sorted(payload_files.items())
+        ).encode(),
+    }
+    tags[TAG_MANIFEST] = "".join(
+        f"{sha256(content)}  {name}\n" for name, content in sorted(tags.items())
+    ).encode()
+    return tags
 
 
 def _canned_answers(settings: Settings, data_nt: bytes, ontology_nt: bytes) -> dict[str, bytes]:
@@ -229,23 +281,16 @@ def release(settings: Settings, version: str | None = None) -> Released:
         return Released(version, final, triples, False)
     partial = releases / f".partial-{version}-{os.getpid()}"
     partial.mkdir()
-    for name, content in files.items():
+    issued = json.loads(files[INFO])["issued"]
+    tags = bag_tag_files(files, version, issued[-1] if issued else "1970-01-01")
+    written = {**{f"data/{name}": content for name, content in files.items()}, **tags}
+    for name, content in written.items():
         path = partial / name
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
-    issued = json.loads(files[INFO])["issued"]
-    bagit.make_bag(
-        str(partial),
-        bag_info={
-            "Bagging-Date": issued[-1] if issued else "1970-01-01",
-            "Bag-Software-Agent": "powgraph",
-            "External-Identifier": version,
-        },
-        checksums=["sha256"],
-    )
     _fsync_tree(partial)
     _make_read_only(partial)
     os.replace(partial, final)

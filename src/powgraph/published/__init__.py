@@ -16,6 +16,10 @@ LATEST = "latest"  # releases/latest: the current release
 CURRENT = "current"  # build/current: the current build
 DUMP_FILES = ("powgraph.nt.gz", "powgraph.nq.gz", "powgraph.jsonld.gz", "powgraph.ttl")
 INFO = "release.json"
+# a release's BagIt tag files, in the bag's root beside data/
+BAGIT, BAG_INFO = "bagit.txt", "bag-info.txt"
+MANIFEST, TAG_MANIFEST = "manifest-sha256.txt", "tagmanifest-sha256.txt"
+TAG_FILES = (BAGIT, BAG_INFO, MANIFEST, TAG_MANIFEST)
 MEDIA_TYPES = {
     ".ttl": "text/turtle",
     ".gz": "application/gzip",

@@ -3,6 +3,7 @@ say what each kind of answer can be written as; the first offer is the default."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -35,16 +36,23 @@ BY_FORM = {
 }
 DESCRIPTION = (TURTLE, RDFXML, JSONLD, NTRIPLES, HTML)
 
-# Other media types clients send for the same formats.
+# Other media types clients send for the same formats (SPARQLWrapper sends most of them).
 ALIASES = {
     "application/json": ("json", "jsonld"),
     "application/xml": ("xml", "rdfxml"),
     "text/xml": ("xml", "rdfxml"),
     "application/x-turtle": ("turtle",),
+    "application/turtle": ("turtle",),
     "text/plain": ("ntriples",),
-    "text/n3": ("turtle",),
+    "text/n3": ("turtle",),  # N3 is a superset of Turtle: a Turtle answer is N3
+    "text/rdf+n3": ("turtle",),
+    "application/n3": ("turtle",),
+    "application/x-json+ld": ("jsonld",),
 }
-# Short names for `format=`: each picks the offer of that name, or the one for the form.
+# Short names for `format=` (case-insensitive): each picks the first offer, in the table's
+# order, whose name it lists, so `json` is SPARQL JSON for SELECT/ASK and JSON-LD for
+# CONSTRUCT/DESCRIBE, `xml` SPARQL XML or RDF/XML. A value with a "/" is a media type (or a
+# list of them, with q-values: SPARQLWrapper sends `format=application/ld+json,...`).
 FORMAT_NAMES = {
     "json": ("json", "jsonld"),
     "xml": ("xml", "rdfxml"),
@@ -52,6 +60,7 @@ FORMAT_NAMES = {
     "tsv": ("tsv",),
     "ttl": ("turtle",),
     "turtle": ("turtle",),
+    "n3": ("turtle",),
     "nt": ("ntriples",),
     "ntriples": ("ntriples",),
     "n-triples": ("ntriples",),
@@ -60,6 +69,8 @@ FORMAT_NAMES = {
     "rdf": ("rdfxml",),
     "rdfxml": ("rdfxml",),
     "rdf+xml": ("rdfxml",),
+    "rdf/xml": ("rdfxml",),
+    "html": ("html",),
 }
 
 
@@ -99,15 +110,31 @@ def _quality(offer: Offer, ranges: list[tuple[str, float]]) -> float:
     return best[1]
 
 
+def by_format(value: str, offers: tuple[Offer, ...]) -> Offer | None:
+    """The offer a `format=` value names (a short name or media types), or None."""
+    wanted = value.strip().lower()
+    if wanted in FORMAT_NAMES:
+        names = FORMAT_NAMES[wanted]
+        return next((offer for offer in offers if offer.name in names), None)
+    if "/" in wanted:
+        return negotiate(wanted, offers)
+    return None
+
+
 def negotiate(
-    accept: str | None, offers: tuple[Offer, ...], format_param: str | None = None
+    accept: str | None,
+    offers: tuple[Offer, ...],
+    format_param: str | Sequence[str] | None = None,
 ) -> Offer | None:
-    """The offer to answer with, or None (406)."""
-    if format_param:
-        wanted = format_param.strip().lower()
-        names = FORMAT_NAMES.get(wanted, ())
-        for offer in offers:
-            if offer.name in names or offer.media_type == wanted:
+    """The offer to answer with, or None (406). A `format=` parameter (one value, or every
+    value given, first to last) overrides Accept: the first value naming an offer wins, and
+    values that name none are a 406, never a silent fallback to Accept."""
+    values = [format_param] if isinstance(format_param, str) else list(format_param or ())
+    values = [value for value in values if value.strip()]  # `format=` alone: not given
+    if values:
+        for value in values:
+            offer = by_format(value, offers)
+            if offer is not None:
                 return offer
         return None
     if not accept or not accept.strip():
@@ -116,6 +143,13 @@ def negotiate(
     scored = [(_quality(offer, ranges), -i, offer) for i, offer in enumerate(offers)]
     q, _, offer = max(scored, key=lambda item: (item[0], item[1]))
     return offer if q > 0 else None
+
+
+def named_quality(accept: str | None, media_types: tuple[str, ...]) -> float | None:
+    """The highest q an Accept gives any of ``media_types`` by name (never through a
+    wildcard), or None when it names none of them."""
+    named = [q for media, q in _ranges(accept or "") if media in media_types]
+    return max(named) if named else None
 
 
 def prefers_html(accept: str | None) -> bool:

@@ -45,8 +45,9 @@ def service_description(endpoint: str, info: StoreInfo) -> Graph:
     g.add((dataset, SD.defaultGraph, graph))
     g.add((graph, RDF.type, SD.Graph))
     g.add((graph, VOID.triples, Literal(info.triples)))
-    for name, triples in sorted(info.graphs.items()):
-        named, its_graph = BNode(), BNode()
+    for number, (name, triples) in enumerate(sorted(info.graphs.items()), start=1):
+        # blank nodes with fixed labels: every worker writes the same bytes (ETags, caches)
+        named, its_graph = BNode(f"named{number}"), BNode(f"graph{number}")
         g.add((dataset, SD.namedGraph, named))
         g.add((named, RDF.type, SD.NamedGraph))
         g.add((named, SD.name, URIRef(name)))
@@ -57,7 +58,7 @@ def service_description(endpoint: str, info: StoreInfo) -> Graph:
     g.add((dataset, RDFS.seeAlso, void))
     g.bind("sh", SH)
     for prefix, namespace in QUERY_PREFIXES.items():  # predeclared for every query (SHACL's terms)
-        declaration = BNode()
+        declaration = BNode(f"prefix_{prefix.replace('-', '_')}")
         g.add((service, SH.declare, declaration))
         g.add((declaration, SH.prefix, Literal(prefix)))
         g.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
@@ -98,8 +99,8 @@ def graph_description(
     g.add((graph, VOID.triples, Literal(triples)))
     classes = list(classes)
     g.add((graph, VOID.classes, Literal(len(classes))))
-    for held in classes:
-        partition = BNode()
+    for number, held in enumerate(classes, start=1):
+        partition = BNode(f"classes{number}")
         g.add((graph, VOID.classPartition, partition))
         g.add((partition, VOID["class"], URIRef(held.iri)))
         g.add((partition, VOID.entities, Literal(held.count)))

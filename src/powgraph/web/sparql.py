@@ -100,7 +100,7 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
     # an empty graph instead, as the W3C protocol suite requires (never a download: sandbox.py)
     _only_stored_graphs(inspected.graphs, "FROM")
     offer = conneg.negotiate(
-        request.headers.get("Accept"), conneg.BY_FORM[inspected.form], _one(params, "format")
+        request.headers.get("Accept"), conneg.BY_FORM[inspected.form], _formats(params)
     )
     if offer is None:
         names = ", ".join(o.media_type for o in conneg.BY_FORM[inspected.form])
@@ -146,15 +146,16 @@ def _with_headers(response: Response, etag: str) -> Response:
     return response
 
 
-def _one(params: dict[str, list[str]], name: str) -> str | None:
-    values = params.get(name)
-    return values[0] if values else None
+def _formats(params: dict[str, list[str]]) -> list[str]:
+    """Every `format=` value, else every `output=` value (Fuseki's name; SPARQLWrapper sends
+    both, with the same value): conneg takes the first that names an answer."""
+    return params.get("format") or params.get("output") or []
 
 
 def _describe() -> Response:
     rt = runtime()
     offer = conneg.negotiate(
-        request.headers.get("Accept"), conneg.DESCRIPTION, request.args.get("format")
+        request.headers.get("Accept"), conneg.DESCRIPTION, request.args.getlist("format")
     )
     if offer is None:
         abort(
