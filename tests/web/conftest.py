@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 import requests
@@ -152,3 +153,23 @@ def app(built: Settings) -> Iterator[Flask]:
 @pytest.fixture()
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Real values for the app's route variables: an entity key under the base and the latest
+    release, as the live server has them (for tests that visit every route)."""
+
+    key: str
+    release: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def sample(live: LiveServer) -> Sample:
+    query = (
+        "SELECT ?s { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'https://w3id.org/powgraph/id/')) } LIMIT 1"
+    )
+    rows = requests.get(live.sparql, params={"query": query}, timeout=10).json()
+    subject = rows["results"]["bindings"][0]["s"]["value"]
+    listing = requests.get(live.url + "/dumps?format=json", timeout=10).json()["releases"][0]
+    return Sample(subject.split("/id/", 1)[1], listing)

@@ -10,12 +10,11 @@ import re
 from urllib.parse import quote, urlsplit
 
 import pytest
-import requests
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.web.conftest import LiveServer
+from tests.web.conftest import LiveServer, Sample
 from tests.web.rawhttp import Reply, chunked, request
 
 pytestmark = pytest.mark.slow  # thousands of requests, 4 s a test
@@ -134,20 +133,12 @@ def _acceptable(reply: Reply | None) -> bool:
 
 
 @pytest.fixture(scope="module")
-def known(live: LiveServer, app: Flask) -> dict[str, object]:
+def known(sample: Sample, app: Flask) -> dict[str, object]:
     """Real values for every route's variables, and the routes themselves (the app's url_map)."""
-    listing = requests.get(live.url + "/dumps?format=json", timeout=10).json()["releases"][0]
-    subject = requests.get(
-        live.sparql,
-        params={
-            "query": "SELECT ?s { ?s ?p ?o FILTER(STRSTARTS(STR(?s), "
-            "'https://w3id.org/powgraph/id/')) } LIMIT 1"
-        },
-        timeout=10,
-    ).json()["results"]["bindings"][0]["s"]["value"]
+    listing = sample.release
     rules = sorted(rule.rule for rule in app.url_map.iter_rules())
     values = {
-        "key": [subject.split("/id/", 1)[1]],
+        "key": [sample.key],
         "name": ["datasets", "datasets.json", "datasets.csv", *listing["files"]],
         "version": [listing["version"], "latest"],
         "filename": ["yasgui/yasgui.min.js", "yasgui/LICENSE"],

@@ -13,7 +13,6 @@ from dataclasses import replace
 from urllib.parse import quote
 
 import pytest
-import requests
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
@@ -21,7 +20,7 @@ from flask.testing import FlaskClient
 from powgraph.cli import listen_url, main
 from powgraph.config import Settings
 from powgraph.web import create_app
-from tests.web.conftest import LiveServer
+from tests.web.conftest import LiveServer, Sample
 from tests.web.rawhttp import Reply, simple
 
 EVIL = "evil.example"
@@ -44,20 +43,11 @@ ACCEPTS = {
 
 
 @pytest.fixture(scope="module")
-def values(live: LiveServer) -> dict[str, str]:
-    listing = requests.get(live.url + "/dumps?format=json", timeout=10).json()["releases"][0]
-    rows = requests.get(
-        live.sparql,
-        params={
-            "query": "SELECT ?s { ?s ?p ?o FILTER(STRSTARTS(STR(?s), "
-            "'https://w3id.org/powgraph/id/')) } LIMIT 1"
-        },
-        timeout=10,
-    ).json()["results"]["bindings"]
+def values(sample: Sample) -> dict[str, str]:
     return {
-        "key": rows[0]["s"]["value"].split("/id/", 1)[1],
+        "key": sample.key,
         "name": "datasets",
-        "version": listing["version"],
+        "version": sample.release["version"],
         "filename": "yasgui/LICENSE",
     }
 
