@@ -185,3 +185,16 @@ def test_the_site_has_an_icon(live: LiveServer) -> None:
     assert r.history and r.history[0].status_code == 301
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("image/svg+xml")
     assert 'rel="icon"' in requests.get(live.url + "/", timeout=10).text
+
+
+def test_a_figures_document_holds_its_quote(live: LiveServer) -> None:
+    from tests.helpers import FOUNDING
+
+    iri = f"https://w3id.org/powgraph/id/observation/{FOUNDING}/captured-total"
+    path = iri.split("/id/", 1)[1]
+    r = requests.get(f"{live.url}/doc/{path}.ttl", timeout=10)
+    graph = Graph().parse(data=r.text, format="turtle")
+    quote = graph.value(URIRef(iri), URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+    selector = graph.value(quote, URIRef("http://www.w3.org/ns/oa#hasSelector"))
+    exact = graph.value(selector, URIRef("http://www.w3.org/ns/oa#exact"))
+    assert exact is not None and "10,000" in str(exact)
