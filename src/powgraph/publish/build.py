@@ -34,10 +34,16 @@ REUSED = "Conforms: True (the build of the same graphs was validated; its report
 
 @dataclass(frozen=True)
 class Checked:
+    """The data, its graph and the ontology, each graph also as sorted N-Triples (sorted once:
+    the store, the digest, the version and the dumps all take these bytes), and the report."""
+
     data: Data
     graph: Graph
     ontology: Graph
     report: Report
+    nt: bytes
+    ontology_nt: bytes
+    report_ttl: bytes  # the report as Turtle, written once: the build's and the release's bytes
 
 
 @dataclass(frozen=True)
@@ -69,20 +75,20 @@ def check(settings: Settings, reuse_build: bool = False) -> Checked:
     data = load_data(settings.data_dir)
     graph = convert(data, settings.base_iri)
     shapes, ontology = shapes_and_ontology(settings)
+    nt, ontology_nt = sorted_ntriples(graph), sorted_ntriples(ontology)
     built = settings.build_dir / CURRENT
-    if reuse_build and _served_digest(built) == _digest(_graphs(settings, graph, ontology)):
-        report = Report(True, Graph().parse(built / REPORT_FILE, format="turtle"), REUSED)
+    if reuse_build and _served_digest(built) == _digest(_graphs(settings, nt, ontology_nt)):
+        report_ttl = (built / REPORT_FILE).read_bytes()
+        report = Report(True, Graph().parse(data=report_ttl, format="turtle"), REUSED)
     else:
         report = validate(graph, shapes, ontology, extra=text_graph(data, settings.base_iri))
-    return Checked(data, graph, ontology, report)
+        report_ttl = report.graph.serialize(format="turtle", encoding="utf-8")
+    return Checked(data, graph, ontology, report, nt, ontology_nt, report_ttl)
 
 
-def _graphs(settings: Settings, graph: Graph, ontology: Graph) -> dict[str, bytes]:
+def _graphs(settings: Settings, nt: bytes, ontology_nt: bytes) -> dict[str, bytes]:
     """What the query store holds, by graph name, as sorted N-Triples."""
-    return {
-        data_graph_iri(settings): sorted_ntriples(graph),
-        str(ONTOLOGY_IRI): sorted_ntriples(ontology),
-    }
+    return {data_graph_iri(settings): nt, str(ONTOLOGY_IRI): ontology_nt}
 
 
 def _served_digest(directory: Path) -> str | None:
@@ -98,13 +104,12 @@ def build(settings: Settings) -> BuildResult:
     checked = check(settings)
     if not checked.report.conforms:
         raise ValidationFailed(checked.report.text)
-    graphs = _graphs(settings, checked.graph, checked.ontology)
-    nt = graphs[data_graph_iri(settings)]
+    graphs = _graphs(settings, checked.nt, checked.ontology_nt)
     digest = _digest(graphs)
     files = {
-        GRAPH_FILE: nt,
+        GRAPH_FILE: checked.nt,
         TURTLE_FILE: checked.graph.serialize(format="turtle", encoding="utf-8"),
-        REPORT_FILE: checked.report.graph.serialize(format="turtle", encoding="utf-8"),
+        REPORT_FILE: checked.report_ttl,
     }
     target = publish(settings.build_dir, f"graph-{digest[:16]}", files, graphs, digest)
     g = checked.graph

@@ -19,7 +19,7 @@ from powgraph.config import Settings
 from powgraph.errors import PowgraphError, ValidationFailed
 from powgraph.model.kinds import KINDS, SOURCE
 from powgraph.namespaces import PREFIXES
-from powgraph.publish.build import Checked, check, sorted_ntriples
+from powgraph.publish.build import REPORT_FILE, Checked, check
 from powgraph.publish.switch import fsync_dir, switch
 from powgraph.published import (
     BAG_INFO,
@@ -85,8 +85,9 @@ def _quads(triples: list[ox.Triple], settings: Settings, sources: list[str]) -> 
     return out
 
 
-def payload(settings: Settings, checked: Checked, version: str, nt: bytes) -> dict[str, bytes]:
-    """Every payload file, by name, as bytes (``nt``: the graph as sorted N-Triples)."""
+def payload(settings: Settings, checked: Checked, version: str) -> dict[str, bytes]:
+    """Every payload file, by name, as bytes."""
+    nt = checked.nt
     triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
     sources = [sf.source.key for sf in checked.data.sources]
     quads = sorted(_quads([q.triple for q in triples], settings, sources), key=str)
@@ -101,13 +102,13 @@ def payload(settings: Settings, checked: Checked, version: str, nt: bytes) -> di
         "powgraph.jsonld.gz": _gzip(
             ox.serialize([q.triple for q in triples], format=ox.RdfFormat.JSON_LD) or b""
         ),
-        "validation-report.ttl": checked.report.graph.serialize(format="turtle", encoding="utf-8"),
+        REPORT_FILE: checked.report_ttl,
     }
     for path in sorted(settings.ontology_dir.glob("*.ttl")):
         files[f"ontology/{path.name}"] = path.read_bytes()
     for path in sorted(settings.shapes_dir.glob("*.ttl")):
         files[f"shapes/{path.name}"] = path.read_bytes()
-    files.update(_canned_answers(settings, nt, sorted_ntriples(checked.ontology)))
+    files.update(_canned_answers(settings, nt, checked.ontology_nt))
     dumps = [Dump(name, media_type(name), len(files[name])) for name in DUMP_FILES]
     void = describe_dataset("", settings.base_iri, len(triples), issued, dumps)
     files["void.ttl"] = void.serialize(format="turtle", encoding="utf-8")
@@ -245,11 +246,10 @@ def _issued(checked: Checked) -> list[str]:
     return sorted(sf.source.issued.isoformat() for sf in checked.data.sources)
 
 
-def default_version(checked: Checked, nt: bytes) -> str:
-    """The data's latest publication date and a hash of its graph (``nt``: sorted N-Triples):
-    same data, same version."""
+def default_version(checked: Checked) -> str:
+    """The data's latest publication date and a hash of its graph: same data, same version."""
     issued = _issued(checked)
-    digest = hashlib.sha256(nt).hexdigest()[:12]
+    digest = hashlib.sha256(checked.nt).hexdigest()[:12]
     return f"{issued[-1] if issued else 'undated'}-{digest}"
 
 
@@ -259,9 +259,8 @@ def release(settings: Settings, version: str | None = None) -> Released:
     checked = check(settings, reuse_build=True)
     if not checked.report.conforms:
         raise ValidationFailed(checked.report.text)
-    nt = sorted_ntriples(checked.graph)  # sorted once: the version and the dumps
-    version = version or default_version(checked, nt)
-    files = payload(settings, checked, version, nt)
+    version = version or default_version(checked)
+    files = payload(settings, checked, version)
     triples = json.loads(files[INFO])["triples"]
     releases = settings.releases_dir
     releases.mkdir(parents=True, exist_ok=True)

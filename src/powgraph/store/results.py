@@ -56,7 +56,8 @@ class _Bounded:
     """A file for pyoxigraph's writers that refuses to grow past the byte cap."""
 
     def __init__(self, limit: int) -> None:
-        self.limit, self.parts, self.size = limit, [], 0  # type: ignore[var-annotated]
+        self.limit, self.size = limit, 0
+        self.parts: list[bytes] = []
 
     def write(self, chunk: bytes) -> int:
         self.size += len(chunk)
