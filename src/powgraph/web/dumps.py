@@ -36,8 +36,6 @@ bp = Blueprint("dumps", __name__)
 NAME_MAX = 255  # bytes in one file name (Linux, and most file systems)
 PATH_MAX = 1024  # bytes in a file's path inside a release: far more than any has, far below 4096
 LISTING = (conneg.HTML, conneg.Offer("json", "application/json"), conneg.TURTLE, conneg.JSONLD)
-# The BagIt tag files in a release's root (publish/release.py writes them; the web imports no
-# part of the build): served at /dumps/<version>/<name>, beside the payload in data/.
 GZIP = ("application/gzip", "application/x-gzip")
 DOWNLOAD_NAMES = ("gzip", "gz", *GZIP)
 

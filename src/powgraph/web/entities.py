@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from powgraph.published import DUMP_FILES, LATEST, data_graph_iri, latest_release
+from powgraph.published.metadata import dump_format
 from powgraph.queries import BadParameter, CannedQuery, bind
 from powgraph.store import QueryJob
 from powgraph.web import conneg
@@ -47,12 +48,6 @@ GRAPH_LABELS = {
         "The shared vocabulary",
         "What every source shares: variables, places, periods, concepts and the data structure.",
     ),
-}
-DUMP_LABELS = {
-    "powgraph.nt.gz": "N-Triples, gzipped",
-    "powgraph.nq.gz": "N-Quads, gzipped (with named graphs)",
-    "powgraph.jsonld.gz": "JSON-LD, gzipped",
-    "powgraph.ttl": "Turtle",
 }
 
 
@@ -169,6 +164,12 @@ def _graph_triples(iri: str) -> int | None:
     return runtime().store.info.graphs.get(iri)
 
 
+def _dump_label(name: str) -> str:
+    """What a dump file is, as the dataset description says it."""
+    fmt = dump_format(name)
+    return f"{fmt.label}{', gzipped' if fmt.gzip else ''}" if fmt else name
+
+
 def load_graph(iri: str, triples: int) -> NamedGraph:
     """What a named graph holds (its classes, by a query with the graph bound as an IRI term),
     how to query it and where its dumps are."""
@@ -195,7 +196,7 @@ def load_graph(iri: str, triples: int) -> NamedGraph:
     latest = latest_release(rt.settings.releases_dir)
     released = set(latest["files"]) if latest else set()
     dumps = [
-        (name, DUMP_LABELS.get(name, name), f"{root}/dumps/{LATEST}/{name}")
+        (name, _dump_label(name), f"{root}/dumps/{LATEST}/{name}")
         for name in DUMP_FILES
         if name in released
     ]

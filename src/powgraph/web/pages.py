@@ -3,7 +3,6 @@ the ontology at its namespace, the VoID/DCAT description, and the latest dumps."
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -25,8 +24,7 @@ from powgraph.published.metadata import (
     describe_dataset,
     dump_format,
 )
-from powgraph.queries import bind, rows, run_on_store
-from powgraph.store import QueryJob
+from powgraph.queries import bind, run_on_store
 from powgraph.web import conneg
 from powgraph.web.entities import local_href
 from powgraph.web.runtime import public_url, runtime
@@ -161,14 +159,6 @@ DATASET_FILES = {
     "nt": conneg.NTRIPLES,
     "html": conneg.HTML,
 }
-# The first and last day the figures cover: every reference period (an instant, or an interval
-# from its beginning to its end), of figures and of claims.
-COVERAGE = f"""PREFIX pow: <{POW._NS}>
-PREFIX time: <http://www.w3.org/2006/time#>
-SELECT (MIN(STR(?start)) AS ?first) (MAX(STR(?end)) AS ?last) WHERE {{
-  ?figure pow:referencePeriod|pow:leftPeriod|pow:rightPeriod ?period .
-  ?period time:hasBeginning?/time:inXSDDate ?start ; time:hasEnd?/time:inXSDDate ?end .
-}}"""
 
 
 @bp.get("/id/dataset/powgraph")
@@ -250,7 +240,9 @@ def dataset() -> Response:
 
 
 def _coverage() -> tuple[str, str] | None:
-    found = rows(json.loads(runtime().store.run(QueryJob(COVERAGE, "json")).body))[1]
+    """The first and last day the figures cover (queries/linked-data/coverage.rq)."""
+    rt = runtime()
+    found = run_on_store(rt.store, rt.linked["coverage"], ())[1]
     if not found or not found[0]["first"] or not found[0]["last"]:
         return None
     return str(found[0]["first"]), str(found[0]["last"])
