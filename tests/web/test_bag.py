@@ -52,8 +52,10 @@ def test_names_a_manifest_cannot_carry_are_refused() -> None:
 
 
 def test_the_tag_files_are_served_and_match_the_payload(live: LiveServer, tmp_path: Path) -> None:
-    listing = requests.get(live.url + "/dumps?format=json", timeout=10).json()["releases"][0]
-    version = listing["version"]
+    # the release `latest` points at (other tests add releases whose names sort after it)
+    version = requests.get(f"{live.url}/dumps/{LATEST}/release.json", timeout=10).json()["version"]
+    releases = requests.get(live.url + "/dumps?format=json", timeout=10).json()["releases"]
+    listing = next(r for r in releases if r["version"] == version)
     base = f"{live.url}/dumps/{version}/"
     served = {}
     for name in TAG_FILES:
