@@ -14,7 +14,7 @@ from powgraph.config import Settings
 from powgraph.errors import DataError, ValidationFailed
 from powgraph.ingest import load_data
 from powgraph.model.convert import convert
-from powgraph.publish.build import GRAPH_FILE, build, sorted_ntriples
+from powgraph.publish.build import GRAPH_FILE, build, canonical_ntriples
 from powgraph.published import CURRENT
 from powgraph.records import Data
 from tests.helpers import FIXTURES, MINI_BASE
@@ -41,22 +41,22 @@ def test_the_founding_graph_is_part_of_the_whole(founding_graph: Graph, real_gra
 
 
 def test_conversion_is_byte_identical(settings: Settings, real_data: Data) -> None:
-    first = sorted_ntriples(convert(real_data, settings.base_iri))
-    second = sorted_ntriples(convert(load_data(settings.data_dir), settings.base_iri))
+    first = canonical_ntriples(convert(real_data, settings.base_iri))
+    second = canonical_ntriples(convert(load_data(settings.data_dir), settings.base_iri))
     assert first == second
     assert b"_:" not in first  # no blank nodes: every node is citable by URI
 
 
-def test_sorted_ntriples_are_sorted_and_reparse(real_graph: Graph) -> None:
-    nt = sorted_ntriples(real_graph)
+def test_canonical_ntriples_are_sorted_and_reparse(real_graph: Graph) -> None:
+    nt = canonical_ntriples(real_graph)
     lines = nt.splitlines()
     assert lines == sorted(lines) and len(lines) == len(real_graph)
     assert to_isomorphic(Graph().parse(data=nt, format="nt")) == to_isomorphic(real_graph)
 
 
-def test_build_twice_gives_the_same_digest(mini_settings: Settings) -> None:
+def test_build_twice_gives_the_same_version(mini_settings: Settings) -> None:
     first, second = build(mini_settings), build(mini_settings)
-    assert first.digest == second.digest
+    assert first.version == second.version
     current = mini_settings.build_dir / CURRENT
     assert (current / GRAPH_FILE).read_bytes().count(b"\n") == first.triples
 

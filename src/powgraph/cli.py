@@ -53,7 +53,7 @@ def build_command(settings: Settings) -> None:
         result = build(settings)
     click.echo(
         f"built {result.directory}: {result.triples} triples, {result.observations} "
-        f"observations, {result.claims} claims, sha256 {result.digest[:16]}, "
+        f"observations, {result.claims} claims, version {result.version}, "
         f"{result.seconds:.2f} s"
     )
 
@@ -102,16 +102,14 @@ def listen_url(host: str, port: int) -> str:
 
 
 @main.command("release")
-@click.option(
-    "--version", "version", help="the release's name (default: data date and content hash)"
-)
 @click.pass_obj
-def release_command(settings: Settings, version: str | None) -> None:
-    """Publish an immutable, checksummed release (a BagIt bag) in releases/."""
+def release_command(settings: Settings) -> None:
+    """Publish an immutable, checksummed release (a BagIt bag) in releases/, named by the
+    data's version (its latest publication date and content hash)."""
     from powgraph.publish.release import release
 
     with _exit_codes("; every release left as it was"):
-        done = release(settings, version)
+        done = release(settings)
     state = "released" if done.created else "already released"
     click.echo(f"{state} {done.version}: {done.directory} ({done.triples} triples), now latest")
 

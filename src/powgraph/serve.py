@@ -19,7 +19,6 @@ Limits against slow or idle clients (measured in tests/web/test_resilience.py):
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -27,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from powgraph.config import Settings
-from powgraph.publish.build import build
+from powgraph.publish.build import build, content_digest
 from powgraph.store import EgressNotDenied
 from powgraph.store.embedded import EGRESS, is_current, write_store
 from powgraph.store.sandbox import trial
@@ -47,8 +46,8 @@ def store_from_files(files: list[Path], directory: Path) -> None:
         graphs[path.resolve().as_uri()] = (
             ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         )
-    digest = hashlib.sha256(b"".join(k.encode() + v for k, v in sorted(graphs.items()))).hexdigest()
-    write_store(directory, graphs, digest)
+    digest = content_digest(graphs)
+    write_store(directory, graphs, f"files-{digest[:12]}", digest)
 
 
 def prepare(settings: Settings, data: list[Path]) -> Path:

@@ -9,7 +9,7 @@ import requests
 
 from tests.web.conftest import LiveServer
 
-DATA = "https://w3id.org/powgraph/id/graph/data"
+DATA = "https://w3id.org/powgraph/id/graph/vocabulary"
 ONTOLOGY = "https://w3id.org/powgraph/def"
 OUTSIDE = "http://kasei.us/2009/09/sparql/data/data0.rdf"
 COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"

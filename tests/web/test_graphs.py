@@ -16,7 +16,7 @@ from rdflib.namespace import RDF, VOID
 
 from powgraph.config import Settings
 from powgraph.namespaces import ONTOLOGY_IRI
-from powgraph.published import data_graph_iri
+from powgraph.publish.build import Checked
 from powgraph.store.embedded import write_store
 from powgraph.web import create_app
 from tests.web.conftest import LiveServer
@@ -57,10 +57,13 @@ def class_counts(live: LiveServer, graph: str) -> dict[str, int]:
     return {row["class"]["value"]: int(row["n"]["value"]) for row in rows}
 
 
-def test_service_description_lists_every_named_graph(live: LiveServer, built: Settings) -> None:
+def test_service_description_lists_every_named_graph(
+    live: LiveServer, real_checked: Checked
+) -> None:
+    """One graph per source, the shared vocabulary and the ontology: what the build wrote."""
     sd = service_description(live)
     graphs = named_graphs(sd)
-    assert data_graph_iri(built) in graphs and str(ONTOLOGY_IRI) in graphs
+    assert set(graphs) == set(real_checked.graphs) and str(ONTOLOGY_IRI) in graphs
     assert all(n > 0 for n in graphs.values())
     (default,) = set(sd.objects(None, SD.defaultGraph))
     union = int(sd.value(default, VOID.triples))
@@ -120,9 +123,13 @@ def test_every_named_graph_dereferences(live: LiveServer, built: Settings) -> No
         rows = dict(re.findall(r'title="([^"]+)">[^<]*</a></td><td>([\d,]+)</td>', page))
         assert {c: int(n.replace(",", "")) for c, n in rows.items()} == held
         assert f"GRAPH &lt;{name}&gt;" in page
-        (run,) = re.findall(r'href="(/sparql\?query=[^"]+)"', page)
+        (run,) = re.findall(r'id="run" href="(/sparql\?query=[^"]+)"', page)
         answer = session.get(live.url + unescape(run), timeout=10)
         assert answer.status_code == 200 and answer.json()["results"]["bindings"]
+        (alone,) = re.findall(r'id="graph-triples" href="(/sparql\?query=[^"]+)"', page)
+        answer = session.get(live.url + unescape(alone), timeout=10)
+        assert answer.status_code == 200, name
+        assert len(Graph().parse(data=answer.text, format="nt")) == triples, name
         assert 'href="/sparql#query=' in page
         embedded = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
         assert embedded and len(Graph().parse(data=embedded.group(1), format="json-ld")) > 0
@@ -131,11 +138,9 @@ def test_every_named_graph_dereferences(live: LiveServer, built: Settings) -> No
         for url in dumps:
             r = session.get(url, headers={"Range": "bytes=0-9"}, timeout=10)
             assert r.status_code == 206, url
-        if name == data_graph_iri(built):
-            assert "The figures" in page
-            assert any(u.endswith("/dumps/latest/powgraph.nt.gz") for u in dumps)
-            nt = URIRef(live.url + "/dumps/latest/powgraph.nt.gz")
-            assert (graph, VOID.dataDump, nt) in g
+        # the N-Quads dump holds every named graph, by name
+        assert [u for u in dumps if u.endswith("/dumps/latest/powgraph.nq.gz")], name
+        assert (graph, VOID.dataDump, URIRef(live.url + "/dumps/latest/powgraph.nq.gz")) in g
 
 
 def test_unknown_graphs_are_404(live: LiveServer) -> None:
@@ -168,7 +173,7 @@ def test_any_graph_the_store_has_dereferences(tmp_path: Path, built: Settings) -
     }
     store = tmp_path / "store"
     store.mkdir()
-    write_store(store, nt, "test")
+    write_store(store, nt, "test", "test")
     app = create_app(replace(built, base_iri=base, store_dir=store))
     try:
         client: FlaskClient = app.test_client()

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,10 +26,10 @@ from rdflib.compare import to_isomorphic
 
 from powgraph.config import Settings
 from powgraph.errors import ValidationFailed
+from powgraph.publish.build import Checked
 from powgraph.publish.release import SUMS, ReleaseExists, release
-from powgraph.published import LATEST, data_graph_iri
+from powgraph.published import INFO, LATEST
 from powgraph.records import Data
-from tests.helpers import dataset_iri
 from tests.web.conftest import LiveServer
 
 DUMPS = {
@@ -74,42 +75,38 @@ def test_a_release_is_immutable(tmp_path: Path, built: Settings) -> None:
     assert oct(target.stat().st_mode & 0o777) == "0o444"
     assert oct(done.directory.stat().st_mode & 0o777) == "0o555"
     with pytest.raises(ReleaseExists):
-        release(replace(settings, row_cap=1), done.version)  # other payload, same name
+        release(replace(settings, row_cap=1))  # other canned answers, same version
 
 
-def test_dumps_round_trip(
-    live: LiveServer, built: Settings, real_graph: Graph, real_data: Data
-) -> None:
+def test_dumps_round_trip(live: LiveServer, built: Settings, real_checked: Checked) -> None:
+    """Each triple dump is the endpoint's default graph (the union of its named graphs), the
+    N-Quads dump its named graphs (tests/web/test_one_dataset.py compares them quad for quad)."""
     bag = (built.releases_dir / LATEST).resolve()
-    query = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{data_graph_iri(built)}> {{ ?s ?p ?o }} }}"
+    query = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"  # the default graph: the union
     count = requests.get(
         live.sparql,
         params={"query": query},
         timeout=10,
     ).json()["results"]["bindings"][0]["n"]["value"]
+    union = to_isomorphic(Graph().parse(data=real_checked.union, format="nt"))
     for name, fmt in DUMPS.items():
         raw = (bag / "data" / name).read_bytes()
         content = gzip.decompress(raw) if name.endswith(".gz") else raw
         parsed = list(ox.parse(content, format=fmt))
-        assert len(parsed) == int(count) == len(real_graph), name
+        assert len(parsed) == int(count) == len(union), name
         graph = Graph().parse(
             data=ox.serialize([q.triple for q in parsed], format=ox.RdfFormat.N_TRIPLES),
             format="nt",
         )
-        assert to_isomorphic(graph) == to_isomorphic(real_graph), name
-    quads = list(
-        ox.parse(
-            gzip.decompress((bag / "data" / "powgraph.nq.gz").read_bytes()),
-            format=ox.RdfFormat.N_QUADS,
-        )
+        assert to_isomorphic(graph) == union, name
+    quads = ox.parse(
+        gzip.decompress((bag / "data" / "powgraph.nq.gz").read_bytes()),
+        format=ox.RdfFormat.N_QUADS,
     )
-    graphs = {q.graph_name.value for q in quads}
-    # one named graph per source's data set, and one for the vocabulary they share
-    datasets = {str(dataset_iri(built.base_iri, sf.source.key)) for sf in real_data.sources}
-    assert str(dataset_iri(built.base_iri)) in datasets
-    assert graphs == datasets | {f"{built.base_iri}id/graph/vocabulary"}
+    # one named graph per source, one for the vocabulary they share, one for the ontology
+    assert {q.graph_name.value for q in quads} == set(real_checked.graphs)
     info = json.loads((bag / "data" / "release.json").read_text())
-    assert info["triples"] == len(real_graph)
+    assert info["triples"] == int(count)
     # every canned query's answer, as the server gives it: a header and a line per row
     served = requests.get(live.url + "/queries/exchanges.json", timeout=10).json()["rows"]
     table = (bag / "data" / "queries" / "exchanges.csv").read_text()
@@ -163,16 +160,24 @@ def test_dumps_are_served_with_range_and_conditional_get(live: LiveServer, built
 
 
 @pytest.mark.slow  # 20 releases, up to 2 s each
-def test_sigkill_at_random_points_never_harms_latest(live: LiveServer, built: Settings) -> None:
-    """20 release builds killed at random moments: latest still verifies and is served."""
+def test_sigkill_at_random_points_never_harms_latest(
+    live: LiveServer, built: Settings, tmp_path: Path
+) -> None:
+    """20 release builds killed at random moments: latest still verifies and is served. Each
+    is a new version (the canned queries are part of it: one gets a new comment each time)."""
+    queries = tmp_path / "queries"
+    shutil.copytree(built.queries_dir, queries)
     env = {
         **os.environ,
         "POWGRAPH_BUILD_DIR": str(built.build_dir),
         "POWGRAPH_RELEASES_DIR": str(built.releases_dir),
+        "POWGRAPH_QUERIES_DIR": str(queries),
     }
 
-    def start(version: str) -> subprocess.Popen[bytes]:
-        command = [sys.executable, "-m", "powgraph.cli", "release", "--version", version]
+    def start(attempt: str) -> subprocess.Popen[bytes]:
+        with open(queries / "variables.rq", "a", encoding="utf-8") as fh:
+            fh.write(f"# release attempt {attempt}\n")
+        command = [sys.executable, "-m", "powgraph.cli", "release"]
         return subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -184,7 +189,7 @@ def test_sigkill_at_random_points_never_harms_latest(live: LiveServer, built: Se
     rng = random.Random(2025)
     killed = 0
     for attempt in range(20):
-        process = start(f"killed-{attempt}")
+        process = start(str(attempt))
         time.sleep(rng.uniform(0.0, duration))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
@@ -192,7 +197,11 @@ def test_sigkill_at_random_points_never_harms_latest(live: LiveServer, built: Se
         process.wait()
         current = (built.releases_dir / LATEST).resolve()
         _verify(current)
-        assert current == before or current.name == f"killed-{attempt}"
+        if process.returncode == 0:  # a release that finished is the latest
+            assert current != before
+        else:  # killed before its switch, or just after it
+            info = json.loads((current / "data" / INFO).read_text())
+            assert current == before or info["version"] == current.name
         r = requests.get(live.url + "/dumps/latest/SHA256SUMS", timeout=10)
         assert r.status_code == 200 and r.content == (current / "data" / SUMS).read_bytes()
         before = current
@@ -206,8 +215,8 @@ def test_a_failing_release_leaves_latest_intact(mini_settings: Settings) -> None
     # an unflagged small count: a SHACL violation
     source.write_text(source.read_text().replace("    small_count: true\n", ""))
     with pytest.raises(ValidationFailed):
-        release(settings, "broken")
+        release(settings)
     assert (settings.releases_dir / LATEST).resolve() == done.directory
-    assert not (settings.releases_dir / "broken").exists()
+    assert sorted(p.name for p in settings.releases_dir.iterdir()) == [done.version, LATEST]
     assert not list(settings.releases_dir.glob(".partial-*"))
     _verify(done.directory)

@@ -22,6 +22,7 @@ from powgraph.model.qualifiers import (
     implied_interval,
     numerals,
 )
+from powgraph.published import VOCABULARY_GRAPH
 from powgraph.records import Claim, Figure, Quote, Source, SourceFile
 
 QUOTE_CONTEXT = 40  # characters of prefix and suffix kept around a quote
@@ -58,6 +59,8 @@ def source_file(reader: Reader, path: Path) -> SourceFile | None:
     )
     if source.key and source.key != path.stem:
         head.fail("key", f"must equal the file name {path.stem!r}")
+    if source.key == VOCABULARY_GRAPH:  # {base}id/graph/<key> names the source's graph
+        head.fail("key", f"{VOCABULARY_GRAPH!r} names the shared vocabulary's graph")
     if not head.ok:
         return None
     figures = [

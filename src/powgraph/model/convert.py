@@ -69,12 +69,11 @@ class Ids:
 
 
 def _number(value: Decimal, unit: Unit | None = None) -> Literal:
-    """Counts are integers; everything else an xsd:decimal in canonical form ("83.0", "1.4"),
-    which is also how Turtle writes it back, so goldens compare term by term."""
+    """Counts are integers; everything else an xsd:decimal in its XSD 1.1 canonical form
+    ("83", "1.4"), the form the store answers with, so a dump and an answer say the same."""
     if unit is Unit.COUNT and value == value.to_integral_value():
         return Literal(int(value), datatype=XSD.integer)
-    text = format(value.normalize(), "f")
-    return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)
+    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
 
 
 def _date(value: dt.date) -> Literal:
@@ -296,7 +295,7 @@ def _figure(b: _Builder, sf: SourceFile, f: Figure, dataset: URIRef, origin: URI
         b.add(node, POW.maxValue, _number(f.interval.max))
         b.add(node, POW.maxInclusive, Literal(f.interval.max_inclusive))
     if f.hedge:
-        b.add(node, POW.hedge, Literal(f.hedge))
+        b.add(node, POW.hedge, Literal(f.hedge.lower()))
     if f.end_inferred:
         b.add(node, POW.periodEndInferred, Literal(True))
     if f.small_count:
@@ -313,7 +312,7 @@ def _claim(b: _Builder, sf: SourceFile, c: Claim, dataset: URIRef, origin: URIRe
     b.add(node, DCTERMS.isPartOf, dataset)
     b.label(node, c.label)
     if c.hedge:
-        b.add(node, POW.hedge, Literal(c.hedge))
+        b.add(node, POW.hedge, Literal(c.hedge.lower()))
     if c.ambiguity:
         b.add(node, POW.ambiguity, Literal(c.ambiguity, lang="en"))
     if c.end_inferred:

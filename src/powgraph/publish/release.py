@@ -17,7 +17,6 @@ import pyoxigraph as ox
 
 from powgraph.config import Settings
 from powgraph.errors import PowgraphError, ValidationFailed
-from powgraph.model.kinds import KINDS, SOURCE
 from powgraph.namespaces import PREFIXES
 from powgraph.publish.build import REPORT_FILE, Checked, check
 from powgraph.publish.switch import fsync_dir, switch
@@ -67,50 +66,39 @@ def _gzip(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0)
 
 
-def _quads(triples: list[ox.Triple], settings: Settings, sources: list[str]) -> list[ox.Quad]:
-    """One named graph per source data set (its observations, claims, quotes, document);
-    everything shared (variables, places, periods, the structure) in a vocabulary graph."""
-    base = settings.base_iri + "id/"
-    vocabulary = ox.NamedNode(base + "graph/vocabulary")
-    graphs = {key: ox.NamedNode(f"{base}dataset/{key}") for key in sources}
-    out = []
-    for t in triples:
-        graph = vocabulary
-        subject = t.subject.value if isinstance(t.subject, ox.NamedNode) else ""
-        if subject.startswith(base):
-            kind, key = (subject[len(base) :].split("/") + [""])[:2]
-            if KINDS[kind] == SOURCE:  # a kind missing from model/kinds.py is an error here
-                graph = graphs[key]
-        out.append(ox.Quad(t.subject, t.predicate, t.object, graph))
-    return out
+def _quads(checked: Checked) -> bytes:
+    """The store's named graphs as N-Quads, graph by graph: the endpoint's dataset, quad for
+    quad (its default graph is their union)."""
+    quads = [
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
+        for name, nt in checked.graphs.items()
+        for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+    ]
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
 def payload(settings: Settings, checked: Checked, version: str) -> dict[str, bytes]:
     """Every payload file, by name, as bytes."""
-    nt = checked.nt
-    triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    nt = checked.union
+    triples = [q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)]
     sources = [sf.source.key for sf in checked.data.sources]
-    quads = sorted(_quads([q.triple for q in triples], settings, sources), key=str)
+    graphs = {name: nt.count(b"\n") for name, nt in checked.graphs.items()}
     issued = _issued(checked)
     files: dict[str, bytes] = {
         "powgraph.nt.gz": _gzip(nt),
-        "powgraph.ttl": ox.serialize(
-            [q.triple for q in triples], format=ox.RdfFormat.TURTLE, prefixes=DUMP_PREFIXES
-        )
+        "powgraph.ttl": ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=DUMP_PREFIXES)
         or b"",
-        "powgraph.nq.gz": _gzip(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""),
-        "powgraph.jsonld.gz": _gzip(
-            ox.serialize([q.triple for q in triples], format=ox.RdfFormat.JSON_LD) or b""
-        ),
+        "powgraph.nq.gz": _gzip(_quads(checked)),
+        "powgraph.jsonld.gz": _gzip(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b""),
         REPORT_FILE: checked.report_ttl,
     }
     for path in sorted(settings.ontology_dir.glob("*.ttl")):
         files[f"ontology/{path.name}"] = path.read_bytes()
     for path in sorted(settings.shapes_dir.glob("*.ttl")):
         files[f"shapes/{path.name}"] = path.read_bytes()
-    files.update(_canned_answers(settings, nt, checked.ontology_nt))
+    files.update(_canned_answers(settings, checked))
     dumps = [Dump(name, media_type(name), len(files[name])) for name in DUMP_FILES]
-    void = describe_dataset("", settings.base_iri, len(triples), issued, dumps)
+    void = describe_dataset("", settings.base_iri, len(triples), issued, dumps, graphs=graphs)
     files["void.ttl"] = void.serialize(format="turtle", encoding="utf-8")
     files["CITATION.cff"] = _citation(version, issued).encode()
     files["README.md"] = _readme(version, len(triples), sources).encode()
@@ -177,11 +165,10 @@ def bag_tag_files(payload_files: dict[str, bytes], version: str, bagged: str) ->
     return tags
 
 
-def _canned_answers(settings: Settings, data_nt: bytes, ontology_nt: bytes) -> dict[str, bytes]:
+def _canned_answers(settings: Settings, checked: Checked) -> dict[str, bytes]:
     """Each canned query's answer (default parameters) as CSV, from a store of this release."""
     store = ox.Store()
-    for nt in (data_nt, ontology_nt):
-        store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(checked.union, format=ox.RdfFormat.N_TRIPLES)
     out = {}
     for query in read_queries(settings.queries_dir):
         bindings = tuple(
@@ -220,8 +207,9 @@ statistics only. {triples} triples from {len(sources)} source(s): {", ".join(sou
 
 This folder is a BagIt bag (RFC 8493); the files are in data/:
 
-- powgraph.nt.gz: sorted N-Triples (the byte-exact form), gzip
-- powgraph.nq.gz: N-Quads, one named graph per source data set plus a vocabulary graph
+- powgraph.nt.gz: sorted N-Triples (the byte-exact form) of the whole dataset, gzip
+- powgraph.nq.gz: N-Quads, the SPARQL endpoint's named graphs: one per source, the shared
+  vocabulary and the ontology (the endpoint's default graph is their union)
 - powgraph.ttl, powgraph.jsonld.gz: Turtle and JSON-LD
 - ontology/, shapes/: the ontology and the SHACL shapes the data passed
 - validation-report.ttl: the SHACL report
@@ -246,20 +234,14 @@ def _issued(checked: Checked) -> list[str]:
     return sorted(sf.source.issued.isoformat() for sf in checked.data.sources)
 
 
-def default_version(checked: Checked) -> str:
-    """The data's latest publication date and a hash of its graph: same data, same version."""
-    issued = _issued(checked)
-    digest = hashlib.sha256(checked.nt).hexdigest()[:12]
-    return f"{issued[-1] if issued else 'undated'}-{digest}"
-
-
-def release(settings: Settings, version: str | None = None) -> Released:
+def release(settings: Settings) -> Released:
     """Validate, write the bag into a partial folder, then rename it into place and switch
-    `latest`. A failure at any point leaves every earlier release and `latest` as they were."""
+    `latest`. A failure at any point leaves every earlier release and `latest` as they were.
+    The release is named by the data's version (what the endpoint serving it shows)."""
     checked = check(settings, reuse_build=True)
     if not checked.report.conforms:
         raise ValidationFailed(checked.report.text)
-    version = version or default_version(checked)
+    version = checked.version
     files = payload(settings, checked, version)
     triples = json.loads(files[INFO])["triples"]
     releases = settings.releases_dir
@@ -274,7 +256,8 @@ def release(settings: Settings, version: str | None = None) -> Released:
         )
         if existing != files[SUMS]:
             raise ReleaseExists(
-                f"release {version} exists with other content; choose a new version"
+                f"release {version} exists with other content (the same data, "
+                "queries and shapes released by another powgraph); a released version never changes"
             )
         switch(releases, LATEST, version)
         return Released(version, final, triples, False)

@@ -10,11 +10,11 @@ from typing import Any
 
 from rdflib import Graph
 
-from powgraph.config import Settings
-
 LATEST = "latest"  # releases/latest: the current release
 CURRENT = "current"  # build/current: the current build
-DUMP_FILES = ("powgraph.nt.gz", "powgraph.nq.gz", "powgraph.jsonld.gz", "powgraph.ttl")
+VOCABULARY_GRAPH = "vocabulary"  # {base}id/graph/vocabulary; every other key names a source
+NQUADS = "powgraph.nq.gz"  # the dump that holds the endpoint's named graphs, by name
+DUMP_FILES = ("powgraph.nt.gz", NQUADS, "powgraph.jsonld.gz", "powgraph.ttl")
 INFO = "release.json"
 # a release's BagIt tag files, in the bag's root beside data/
 BAGIT, BAG_INFO = "bagit.txt", "bag-info.txt"
@@ -31,9 +31,10 @@ MEDIA_TYPES = {
 }
 
 
-def data_graph_iri(settings: Settings) -> str:
-    """The named graph that holds the figures in the query store (the ontology has its own)."""
-    return f"{settings.base_iri}id/graph/data"
+def graph_iri(base_iri: str, key: str) -> str:
+    """A named graph of the store and the N-Quads dump: a source's (``key`` its key) or the
+    shared vocabulary's; the ontology's graph is its own IRI."""
+    return f"{base_iri}id/graph/{key}"
 
 
 def media_type(name: str) -> str:

@@ -44,22 +44,22 @@ STARTUP = 30.0  # seconds a new query process may take to confine itself and say
 MEMORY = "the query needed more memory than a query process may use"
 # how a process that ran out of address space ends: Rust aborts, Python may be killed
 OUT_OF_MEMORY = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS)
-STORE_FORMAT = 3  # bump when the store's layout or store.json changes
+STORE_FORMAT = 4  # bump when the store's layout or store.json changes
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 _DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
 
 
-def write_store(directory: Path, graphs: dict[str, bytes], version: str) -> None:
+def write_store(directory: Path, graphs: dict[str, bytes], version: str, digest: str) -> None:
     """A pyoxigraph store with one named graph per N-Triples document and their union as the
     default graph (materialised: querying a union at run time costs 3x on small queries),
-    plus its content hash; written once at build time."""
+    plus its version and content hash; written once at build time."""
     store = ox.Store(str(directory / "oxigraph"))
     for name, ntriples in sorted(graphs.items()):
         store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
         store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     store.flush()
     del store
-    info = {"format": STORE_FORMAT, "version": version}
+    info = {"format": STORE_FORMAT, "version": version, "digest": digest}
     (directory / INFO_FILE).write_text(json.dumps(info), encoding="utf-8")
 
 
@@ -72,15 +72,24 @@ def is_current(directory: Path) -> bool:
     return isinstance(info, dict) and info.get("format") == STORE_FORMAT
 
 
+def _built(directory: Path, field: str) -> str:
+    value: str = json.loads((directory / INFO_FILE).read_text(encoding="utf-8"))[field]
+    return value
+
+
 def built_version(directory: Path) -> str:
-    """The content hash the build recorded beside the store it wrote."""
-    version: str = json.loads((directory / INFO_FILE).read_text(encoding="utf-8"))["version"]
-    return version
+    """The version the build recorded beside the store it wrote (the release's name)."""
+    return _built(directory, "version")
+
+
+def built_digest(directory: Path) -> str:
+    """The content hash of the graphs the build wrote into the store."""
+    return _built(directory, "digest")
 
 
 def describe(directory: Path) -> StoreInfo:
     """What the store holds, asked of the store itself: its named graphs and their triples,
-    the (union) default graph; the version is the build's content hash."""
+    the (union) default graph; the version the build named it."""
     store = ox.Store.read_only(str(directory / "oxigraph"))
     graphs = {
         g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g))

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from rdflib import Graph, URIRef
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from powgraph.published import DUMP_FILES, LATEST, data_graph_iri, latest_release
+from powgraph.published import DUMP_FILES, LATEST, NQUADS, VOCABULARY_GRAPH, latest_release
 from powgraph.published.metadata import dump_format
 from powgraph.queries import BadParameter, CannedQuery, bind
 from powgraph.store import QueryJob
@@ -36,15 +36,18 @@ TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABELS = ("#label", "#prefLabel", "/title")
 RDFLIB_FORMATS = {"turtle": "turtle", "rdfxml": "xml", "jsonld": "json-ld", "ntriples": "nt"}
 VOID_DATASET = "http://rdfs.org/ns/void#Dataset"
-# What the named graphs the build writes hold (by the key after {base}id/graph/); any other
-# graph the store has is described by its name and what it holds.
+CONSTRUCT = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+# What the named graphs the build writes hold (by the key after {base}id/graph/): the shared
+# vocabulary, or else one source's figures; any other graph the store has is described by its
+# name and what it holds.
+SOURCE_GRAPH = (
+    "Figures and claims of source “{key}”",
+    "One source's data set: its figures and claims, the quotes each rests on, and the "
+    "document they are quoted from.",
+)
+OTHER_GRAPH = ("Named graph “{key}”", "A named graph of the SPARQL endpoint.")
 GRAPH_LABELS = {
-    "data": (
-        "The figures",
-        "Every figure and claim of every source, with the quote each rests on, its source "
-        "and the vocabulary it uses (variables, places, periods, the data structure).",
-    ),
-    "vocabulary": (
+    VOCABULARY_GRAPH: (
         "The shared vocabulary",
         "What every source shares: variables, places, periods, concepts and the data structure.",
     ),
@@ -88,8 +91,8 @@ class NamedGraph:
     example: str  # a GRAPH query over it
     editor: str  # the query editor with the example in it
     run: str  # the example's answer
-    dumps: list[tuple[str, str, str]]  # (file, what it is, URL under /dumps/latest/)
-    data_dumps: list[str]  # the dumps that hold exactly this graph's triples
+    dumps: list[tuple[str, str, str]]  # (file, what it is, URL): the dumps that hold it by name
+    triples_url: str  # its triples alone, as N-Triples, from the endpoint
 
     def rdf(self, iri: str) -> Graph:
         root = public_url()
@@ -101,7 +104,7 @@ class NamedGraph:
             self.classes,
             root + "/sparql",
             root + "/dataset",
-            self.data_dumps,
+            [url for _, _, url in self.dumps],
         )
 
 
@@ -176,9 +179,8 @@ def load_graph(iri: str, triples: int) -> NamedGraph:
     rt = runtime()
     base = rt.settings.base_iri + "id/graph/"
     key = iri[len(base) :] if iri.startswith(base) else iri.rstrip("/").rsplit("/", 1)[-1]
-    label, comment = GRAPH_LABELS.get(
-        key, (f"Named graph “{key}”", "A named graph of the SPARQL endpoint.")
-    )
+    label, comment = GRAPH_LABELS.get(key, SOURCE_GRAPH if iri.startswith(base) else OTHER_GRAPH)
+    label = label.format(key=key)
     seen: dict[str, ClassCount] = {}
     for row in select(rt.linked["graph-classes"], graph=iri):
         cls = row["class"]["value"]
@@ -200,9 +202,6 @@ def load_graph(iri: str, triples: int) -> NamedGraph:
         for name in DUMP_FILES
         if name in released
     ]
-    # the build's figures graph is what the whole-dataset dumps hold, triple for triple
-    exact = iri == data_graph_iri(rt.settings)
-    data_dumps = [url for name, _, url in dumps if exact and name != "powgraph.nq.gz"]
     return NamedGraph(
         label,
         comment,
@@ -212,8 +211,8 @@ def load_graph(iri: str, triples: int) -> NamedGraph:
         example,
         "/sparql#query=" + quote(example, safe=""),
         "/sparql?query=" + quote(example, safe=""),
-        dumps if exact else [d for d in dumps if d[0] == "powgraph.nq.gz"],
-        data_dumps,
+        [d for d in dumps if d[0] == NQUADS],
+        "/sparql?query=" + quote(CONSTRUCT.format(iri=iri), safe="") + "&format=nt",
     )
 
 
