@@ -3,7 +3,6 @@ or on any SPARQL endpoint (SPARQLWrapper), written as a table, JSON or CSV."""
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from dataclasses import replace
@@ -12,7 +11,7 @@ from typing import Any
 
 from powgraph.config import Settings
 from powgraph.errors import PowgraphError
-from powgraph.queries import Rows, bind, read_query, run_on_store
+from powgraph.queries import Rows, bind, read_query, run_on_store, shown, write_table
 from powgraph.serve import prepare
 from powgraph.store import REMOTE, open_store
 
@@ -38,12 +37,8 @@ def print_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> None
         json.dump({"columns": columns, "rows": rows}, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([["" if r[c] is None else r[c] for c in columns] for r in rows])
+        sys.stdout.write(write_table(columns, rows).decode())
     else:
-        shown = [c for c in columns if c not in ("observation", "source", "sourceTitle")]
+        brief = [c for c in columns if c not in ("observation", "source", "sourceTitle")]
         for row in rows:
-            sys.stdout.write(
-                " | ".join("" if row[c] is None else str(row[c]) for c in shown) + "\n"
-            )
+            sys.stdout.write(" | ".join(str(shown(row[c])) for c in brief) + "\n")

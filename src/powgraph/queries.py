@@ -174,23 +174,35 @@ def _checked(parameter: Parameter, value: str) -> str:
     return value
 
 
-NUMERIC = {
-    "http://www.w3.org/2001/XMLSchema#integer": int,
-    "http://www.w3.org/2001/XMLSchema#decimal": float,
-    "http://www.w3.org/2001/XMLSchema#double": float,
-}
+INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+DECIMALS = ("http://www.w3.org/2001/XMLSchema#decimal", "http://www.w3.org/2001/XMLSchema#double")
 BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 Rows = tuple[list[str], list[dict[str, Any]]]
 
 
 def _value(term: dict[str, str]) -> Any:
-    """A SPARQL JSON term as a plain JSON value: numbers and booleans typed, the rest text."""
-    datatype = term.get("datatype", "")
-    if datatype in NUMERIC:
-        return NUMERIC[datatype](term["value"])
+    """A SPARQL JSON term as a plain JSON value: numbers and booleans typed, the rest text. A
+    decimal the store writes without a point ("24", its canonical form) stays a whole number,
+    so every table writes it as the store does (``shown``)."""
+    datatype, lexical = term.get("datatype", ""), term["value"]
+    if datatype == INTEGER or (datatype in DECIMALS and lexical.lstrip("-").isdigit()):
+        return int(lexical)
+    if datatype in DECIMALS:
+        return float(lexical)
     if datatype == BOOLEAN:
-        return term["value"] == "true"
-    return term["value"]
+        return lexical == "true"
+    return lexical
+
+
+def shown(value: Any) -> Any:
+    """The one rule for writing a plain value into a page, a CSV or TSV cell: booleans as XSD
+    writes them ("true", not Python's "True"), nothing as nothing; numbers are already what
+    ``_value`` made of their canonical form."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def rows(document: dict[str, Any]) -> Rows:
@@ -214,5 +226,5 @@ def write_table(columns: list[str], found: list[dict[str, Any]], delimiter: str 
     writer = csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter)
     writer.writerow(columns)
     for row in found:
-        writer.writerow(["" if row[c] is None else row[c] for c in columns])
+        writer.writerow([shown(row[c]) for c in columns])
     return buffer.getvalue().encode()

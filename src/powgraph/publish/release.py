@@ -98,7 +98,9 @@ def payload(settings: Settings, checked: Checked, version: str) -> dict[str, byt
         files[f"shapes/{path.name}"] = path.read_bytes()
     files.update(_canned_answers(settings, checked))
     dumps = [Dump(name, media_type(name), len(files[name])) for name in DUMP_FILES]
-    void = describe_dataset("", settings.base_iri, len(triples), issued, dumps, graphs=graphs)
+    void = describe_dataset(
+        "", settings.base_iri, len(triples), issued, dumps, graphs=graphs, version=version
+    )
     files["void.ttl"] = void.serialize(format="turtle", encoding="utf-8")
     files["CITATION.cff"] = _citation(version, issued).encode()
     files["README.md"] = _readme(version, len(triples), sources).encode()

@@ -20,6 +20,7 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
+DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; not in rdflib's DCAT
 IANA = "http://www.iana.org/assignments/media-types/"  # the form DCAT-AP's own examples use
 EU = "http://publications.europa.eu/resource/authority/"
 TITLE = "powgraph: published statistics on prisoners of war in the Russia–Ukraine war"
@@ -95,12 +96,13 @@ def describe_dataset(
     dataset: str, base_iri: str, triples: int, issued: list[str], dumps: list[Dump],
     endpoint: str | None = None, publisher: str | None = None, *,
     graphs: Mapping[str, int] | None = None, temporal: tuple[str, str] | None = None,
-    home: str | None = None,
+    home: str | None = None, version: str | None = None,
 ) -> Graph:  # fmt: skip
     """VoID and DCAT-AP 3.0.1 for the dataset ``dataset``. ``triples`` is the whole dataset
     (what the endpoint's default graph holds), ``graphs`` each named graph's triples (a
     void:subset each); ``temporal`` the first and last day the figures cover; ``home`` the
-    site's home page: the landing page and the contact point's URL."""
+    site's home page: the landing page and the contact point's URL; ``version`` the data's
+    version (the name of its release)."""
     g = Graph(bind_namespaces="none")
     for prefix, ns in (
         ("void", VOID),
@@ -122,6 +124,8 @@ def describe_dataset(
     g.add((ds, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
     if dataset:
         g.add((ds, DCTERMS.identifier, Literal(dataset)))
+    if version:
+        g.add((ds, DCAT_VERSION, Literal(version)))
     _licence(g, ds)
     for word in KEYWORDS:
         g.add((ds, DCAT.keyword, Literal(word, lang="en")))

@@ -94,6 +94,7 @@ def index() -> Response:
             info["triples"],
             info["issued"],
             dumps,
+            version=info["version"],
         )
     fmt = {"turtle": "turtle", "jsonld": "json-ld"}[offer.name]
     return Response(graph.serialize(format=fmt, encoding="utf-8"), content_type=offer.content_type)

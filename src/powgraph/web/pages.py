@@ -25,6 +25,7 @@ from powgraph.published.metadata import (
     dump_format,
 )
 from powgraph.queries import bind, run_on_store
+from powgraph.store import StoreInfo
 from powgraph.web import conneg
 from powgraph.web.entities import local_href
 from powgraph.web.runtime import public_url, runtime
@@ -215,11 +216,12 @@ def dataset() -> Response:
         graphs=info.graphs,
         temporal=temporal,
         home=root + "/",
+        version=info.version,
     )
     if offer is conneg.HTML:
         page = render_template(
             "dataset.html",
-            **_dataset_page(iri, info.triples, info.graphs, issued, temporal, dumps, latest),
+            **_dataset_page(iri, info, issued, temporal, dumps, latest),
         )
         response = Response(page)
     else:
@@ -250,8 +252,7 @@ def _coverage() -> tuple[str, str] | None:
 
 def _dataset_page(
     iri: str,
-    triples: int,
-    graphs: dict[str, int],
+    info: StoreInfo,
     issued: list[str],
     temporal: tuple[str, str] | None,
     dumps: list[Dump],
@@ -283,13 +284,14 @@ def _dataset_page(
         "temporal": temporal,
         "issued": min(issued) if issued else None,
         "modified": max(issued) if issued else None,
-        "triples": triples,
-        "graphs": sorted(graphs.items()),
+        "triples": info.triples,
+        "graphs": [(name, n, local_href(name)) for name, n in sorted(info.graphs.items())],
         "licence": str(CC_BY_4),
         "publisher": PUBLISHER,
         "home": root + "/",
         "endpoint": root + "/sparql",
-        "version": latest["version"] if latest else None,
+        "version": info.version,
+        "release": latest["version"] if latest else None,
         "files": files,
         "alternates": [(ext, o.media_type) for ext, o in DATASET_FILES.items() if o.name != "html"],
     }
