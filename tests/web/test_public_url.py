@@ -92,7 +92,7 @@ def test_urls_in_answers_start_with_the_public_url(live: LiveServer) -> None:
         void = simple(live.url, "GET", "/.well-known/void", {**SPOOF, "Accept": accept})
         assert f"{live.url}/dumps/".encode() in void.body, accept  # dcat:downloadURL
     editor = simple(live.url, "GET", "/sparql", {**SPOOF, "Accept": "text/html"})
-    assert f'endpoint: "{live.sparql}"'.encode() in editor.body
+    assert f'"endpoint": "{live.sparql}"'.encode() in editor.body  # the editor's config
     listing = simple(live.url, "GET", "/dumps", {**SPOOF, "Accept": "application/json"})
     assert f'"latest":"{live.url}/dumps/latest/"'.encode() in listing.body.replace(b" ", b"")
     home = simple(live.url, "GET", "/", SPOOF)

@@ -10,9 +10,19 @@ from werkzeug.routing import MapAdapter
 
 from powgraph.config import Settings
 from powgraph.published import read_graphs
-from powgraph.queries import read_queries
+from powgraph.queries import read_queries, shown
 from powgraph.store import Store, open_store
-from powgraph.web import canned, conditional, dumps, entities, errors, health, pages, sparql
+from powgraph.web import (
+    canned,
+    conditional,
+    docs,
+    dumps,
+    entities,
+    errors,
+    health,
+    pages,
+    sparql,
+)
 from powgraph.web.admission import gate_for
 from powgraph.web.answer_cache import AnswerCache
 from powgraph.web.bodies import Bodies
@@ -46,12 +56,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # a form-encoded query may be up to three times its text; anything larger is refused early
     app.config["MAX_CONTENT_LENGTH"] = 3 * settings.max_query_bytes + 1024
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.jinja_env.finalize = shown  # pages write values as CSV does: "true", 18, nothing for None
     examples = read_queries(settings.queries_dir / "examples")
     stored = {q.name: q for q in read_queries(settings.queries_dir)}
     linked = {q.name: q for q in read_queries(settings.queries_dir / "linked-data")}
+    editor = {q.name: q for q in read_queries(settings.queries_dir / "editor")}
     ontology = read_graphs(list(settings.ontology_dir.glob("*.ttl")))
     gate = gate_for(settings, store.processes)
-    app.extensions["powgraph"] = Runtime(settings, store, examples, stored, linked, ontology, gate)
+    app.extensions["powgraph"] = Runtime(
+        settings, store, examples, stored, linked, ontology, gate, editor
+    )
     max_body = app.config["MAX_CONTENT_LENGTH"]
     cached = AnswerCache(app.wsgi_app, settings.cache_entries, max_body)
     # a quarter of the threads may wait for bodies, half for a query process: the rest serve
@@ -63,6 +77,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(entities.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(dumps.bp)
+    app.register_blueprint(docs.bp)
     errors.init_app(app)
     conditional.init_app(app)
     return app

@@ -3,6 +3,7 @@ sources and quotes behind its rows, the data version and the licence."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -11,6 +12,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 from powgraph.namespaces import CC_BY_4
 from powgraph.queries import BadParameter, CannedQuery, Rows, bind, run_on_store, write_table
 from powgraph.web import conneg
+from powgraph.web.entities import local_href
 from powgraph.web.params import parse_pairs
 from powgraph.web.runtime import public_url, runtime
 
@@ -18,6 +20,7 @@ bp = Blueprint("canned", __name__)
 
 PLAIN_JSON = conneg.Offer("json", "application/json")
 OFFERS = (PLAIN_JSON, conneg.CSV, conneg.TSV, conneg.HTML)
+IRI = re.compile(r"https?://[^\s<>\"]+")
 EXTENSIONS = {"json": PLAIN_JSON, "csv": conneg.CSV, "tsv": conneg.TSV, "html": conneg.HTML}
 
 
@@ -50,6 +53,7 @@ def query(name: str) -> Response:
             columns=columns,
             rows=rows,
             citation=citation,
+            links=[_links(row) for row in rows],
             editor_link="/sparql#query=" + quote(canned.body),
             params=params,
         )
@@ -112,6 +116,15 @@ def _run(canned: CannedQuery, params: dict[str, str]) -> Rows:
     offset = _clamped(params, "offset", 0, rt.settings.row_cap)
     columns, found = run_on_store(rt.store, canned, bindings)
     return columns, found[offset : offset + limit]
+
+
+def _links(row: dict[str, Any]) -> dict[str, str | None]:
+    """Where each IRI in a row is served (ours on this site, others as they are); the plain
+    rows do not say which values are IRIs, so an absolute http(s) IRI with no space is one."""
+    return {
+        column: local_href(value) if isinstance(value, str) and IRI.fullmatch(value) else None
+        for column, value in row.items()
+    }
 
 
 def _citation(rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""What a running app holds: its settings, its store and the example queries (app.extensions),
-and the one public base URL every absolute URL the app writes starts with."""
+"""What a running app holds: its settings, its store and the example and editor queries
+(app.extensions), and the one public base URL every absolute URL the app writes starts with."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ class Runtime:
     linked: dict[str, CannedQuery]
     ontology: Graph
     gate: Gate  # admission control for the queries clients write
+    editor: dict[str, CannedQuery]  # what the query editor asks /sparql for (autocompletion)
 
 
 def runtime() -> Runtime:

@@ -8,11 +8,12 @@ from collections.abc import Iterable
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from powgraph.namespaces import QUERY_PREFIXES
+from powgraph.namespaces import ONTOLOGY_IRI, QUERY_PREFIXES
 from powgraph.store import QueryJob
 from powgraph.web import conneg
 from powgraph.web.admission import run_client_query
 from powgraph.web.description import service_description
+from powgraph.web.entities import local_href
 from powgraph.web.guard import QueryRejected, inspect
 from powgraph.web.params import decode_utf8, parse_pairs
 from powgraph.web.runtime import public_url, runtime
@@ -152,6 +153,21 @@ def _formats(params: dict[str, list[str]]) -> list[str]:
     return params.get("format") or params.get("output") or []
 
 
+def _editor_config() -> dict[str, object]:
+    """What the editor's script needs: the examples, the predeclared prefixes and the queries
+    it completes classes and properties with (both answered here: nothing is fetched from
+    prefix.cc or LOV), and where IRIs under the base are served on this site."""
+    rt = runtime()
+    roots = (rt.settings.base_iri + "id/", str(ONTOLOGY_IRI))
+    return {
+        "endpoint": public_url() + "/sparql",
+        "examples": {q.name: q.body for q in rt.examples},
+        "prefixes": QUERY_PREFIXES,
+        "completions": {q.name: q.body for q in rt.editor.values()},
+        "local": {root: local_href(root) for root in roots},
+    }
+
+
 def _describe() -> Response:
     rt = runtime()
     offer = conneg.negotiate(
@@ -163,13 +179,11 @@ def _describe() -> Response:
             "the service description is available as Turtle, RDF/XML, JSON-LD, N-Triples or HTML",
         )
     if offer is conneg.HTML:
-        by_name = {q.name: q.body for q in rt.examples}
         page = render_template(
             "sparql.html",
             triples=rt.store.info.triples,
-            endpoint=public_url() + "/sparql",
             examples=rt.examples,
-            examples_by_name=by_name,
+            editor=_editor_config(),
         )
         response = Response(page)
     else:
