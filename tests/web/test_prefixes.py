@@ -3,6 +3,7 @@ wins; an unknown prefix is named, with the ones it resembles and the line to add
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from powgraph.namespaces import QUERY_PREFIXES
@@ -34,6 +35,27 @@ def test_an_unknown_prefix_is_named_with_a_suggestion(live: LiveServer) -> None:
     assert r.status_code == 400 and error["line"] == 2
     assert "unknown prefix `powx:`" in error["message"]
     assert "did you mean `pow:`" in error["message"] and "PREFIX powx:" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("query", "line", "column"),
+    [
+        ("SELECT * { ?s zz:p ?o }", 1, 15),  # the engine says "expected OPTIONAL" here
+        ("SELECT * WHERE { zz:x ?p ?o }", 1, 18),
+        ("SELECT * { ?s a zz:C }", 1, 17),
+        ("SELECT * { ?s ?p ?o FILTER (?o = zz:x) }", 1, 34),
+        ("PREFIX zz: <http://example.org/>\nSELECT * { ?s zy:p ?o }", 2, 15),
+    ],
+)
+def test_an_unknown_prefix_is_named_wherever_it_stands(
+    live: LiveServer, query: str, line: int, column: int
+) -> None:
+    r = requests.post(live.sparql, data=query.encode(), headers=DIRECT, timeout=10)
+    error = r.json()["error"]
+    assert r.status_code == 400 and (error["line"], error["column"]) == (line, column), error
+    prefix = query.splitlines()[line - 1][column - 1 :].split(":", 1)[0]
+    assert f"unknown prefix `{prefix}:`" in error["message"]
+    assert f"PREFIX {prefix}: <…>" in error["message"]
 
 
 def test_the_service_description_lists_them(live: LiveServer) -> None:

@@ -5,7 +5,6 @@ and starting a fresh one before answering 503; the next query finds a live child
 
 from __future__ import annotations
 
-import difflib
 import json
 import multiprocessing
 import os
@@ -46,7 +45,6 @@ MEMORY = "the query needed more memory than a query process may use"
 OUT_OF_MEMORY = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS)
 STORE_FORMAT = 4  # bump when the store's layout or store.json changes
 _POSITION = re.compile(r"error at (\d+):(\d+)")
-_DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
 
 
 def write_store(directory: Path, graphs: dict[str, bytes], version: str, digest: str) -> None:
@@ -157,7 +155,7 @@ def _answer(store: ox.Store, job: QueryJob, limits: Limits) -> tuple[Any, ...]:
     try:
         out = serialize(run(), job.fmt, limits.row_cap, limits.byte_cap, run)
     except SyntaxError as exc:
-        return ("syntax", unknown_prefix(job, str(exc)) or str(exc))
+        return ("syntax", str(exc))
     except MemoryError:
         return ("memory", MEMORY)
     except OSError:
@@ -167,26 +165,6 @@ def _answer(store: ox.Store, job: QueryJob, limits: Limits) -> tuple[Any, ...]:
     except (ValueError, RuntimeError) as exc:
         return ("evaluation", str(exc))
     return ("ok", out.body, out.truncated)
-
-
-def unknown_prefix(job: QueryJob, message: str) -> str | None:
-    """The engine's "Prefix not found" as a person would say it: which prefix, the known ones
-    it resembles, and the PREFIX line to add; None for any other syntax error."""
-    position = _POSITION.search(message)
-    if "Prefix not found" not in message or not position:
-        return None
-    line, column = int(position.group(1)), int(position.group(2))
-    lines = job.text.splitlines()
-    before = lines[line - 1][: column - 1] if 0 < line <= len(lines) else ""
-    name = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", before)
-    prefix = (name.group(1) or "") if name else ""
-    known = sorted({p for p, _ in job.prefixes} | set(_DECLARED.findall(job.text)))
-    like = difflib.get_close_matches(prefix, known, n=3)
-    hint = f"did you mean {', '.join(f'`{p}:`' for p in like)}, or " if like else ""
-    return (
-        f"error at {line}:{column}: unknown prefix `{prefix}:` — {hint}add PREFIX {prefix}: <…> "
-        f"(predeclared: {', '.join(p for p, _ in job.prefixes) or 'none'})"
-    )
 
 
 def _term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:

@@ -11,6 +11,7 @@ The engine's parser then decides everything else (syntax errors come back with l
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,10 +26,16 @@ class QueryRejected(PowgraphError):
 
     http_status = 400
 
-    def __init__(self, message: str, kind: str = "rejected", status: int = 400) -> None:
+    def __init__(
+        self,
+        message: str,
+        kind: str = "rejected",
+        status: int = 400,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         super().__init__(message)
-        self.kind = kind
-        self.http_status = status
+        self.kind, self.http_status, self.line, self.column = kind, status, line, column
 
 
 @dataclass(frozen=True)
@@ -116,8 +123,36 @@ def inspect(text: str, prefixes: Mapping[str, str] | None = None) -> Inspected:
     if form is None:
         raise QueryRejected("not a query: expected SELECT, ASK, CONSTRUCT or DESCRIBE", "syntax")
     relative = any(kind == "iri" and ":" not in _decoded(value) for kind, value in tokens)
+    _undeclared_prefix(text, prefixes or {})
     graphs = _dataset_graphs(tokens, dict(prefixes or {}))
     return Inspected(form, graphs, _constant_regexes(tokens), relative)
+
+
+def _undeclared_prefix(text: str, prefixes: Mapping[str, str]) -> None:
+    """A prefixed name whose prefix neither the query nor the endpoint declares is refused by
+    name, with the known prefixes it resembles and the line to add (the engine's own message
+    for it is a list of expected characters, or names another token altogether)."""
+    declared, previous = set(prefixes), ""
+    for m in _TOKEN.finditer(text):
+        kind, value = m.lastgroup, m.group()
+        if kind in ("ws", "comment"):
+            continue
+        prefix = value.split(":", 1)[0]
+        if kind == "pname" and previous.upper() == "PREFIX":
+            declared.add(prefix)
+        elif kind == "pname" and prefix not in declared:
+            line = text.count("\n", 0, m.start()) + 1
+            column = m.start() - text.rfind("\n", 0, m.start())
+            like = difflib.get_close_matches(prefix, sorted(declared), n=3)
+            hint = f"did you mean {', '.join(f'`{p}:`' for p in like)}, or " if like else ""
+            raise QueryRejected(
+                f"error at {line}:{column}: unknown prefix `{prefix}:` — {hint}add "
+                f"PREFIX {prefix}: <…> (predeclared: {', '.join(prefixes) or 'none'})",
+                "syntax",
+                line=line,
+                column=column,
+            )
+        previous = value
 
 
 def _dataset_graphs(tokens: list[tuple[str, str]], prefixes: dict[str, str]) -> tuple[str, ...]:
