@@ -65,7 +65,7 @@ PARAM_NAMES = [
 ]  # fmt: skip
 PARAM_VALUES = [
     *QUERIES, "json", "xml", "csv", "ttl", "html", "nope", "2", "-1", "²", "٣", "1e3",
-    "9" * 40, "https://w3id.org/powgraph/id/graph/data", "https://w3id.org/powgraph/def",
+    "9" * 40, "https://w3id.org/powgraph/id/graph/vocabulary", "https://w3id.org/powgraph/def",
     "http://127.0.0.1:1/", "not an iri", "2025-12-31", "\x00", "\udcff",
 ]  # fmt: skip
 ACCEPT = [

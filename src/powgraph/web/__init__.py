@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 from urllib.parse import urlsplit
 
-from flask import Flask, Request
+from flask import Flask, Request, Response
 from werkzeug.routing import MapAdapter
 
 from powgraph.config import Settings
@@ -26,7 +26,7 @@ from powgraph.web import (
 from powgraph.web.admission import gate_for
 from powgraph.web.answer_cache import AnswerCache
 from powgraph.web.bodies import Bodies
-from powgraph.web.runtime import LOCAL_URL, Runtime
+from powgraph.web.runtime import LOCAL_URL, Runtime, runtime
 
 
 class PowgraphFlask(Flask):
@@ -80,4 +80,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(docs.bp)
     errors.init_app(app)
     conditional.init_app(app)
+    app.after_request(_versioned)  # runs before conditional's: a 304 keeps the header
     return app
+
+
+def _versioned(response: Response) -> Response:
+    """Every answer names the version of the data it was made from (a release's name)."""
+    response.headers.setdefault("X-Powgraph-Version", runtime().store.info.version)
+    return response

@@ -73,7 +73,6 @@ def query(name: str) -> Response:
         f'<{s["source"]}>; rel="cite-as"' for s in citation["sources"]
     ]
     response.headers["Link"] = ", ".join(links)
-    response.headers["X-Powgraph-Version"] = citation["version"]
     return response
 
 

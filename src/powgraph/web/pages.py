@@ -118,6 +118,16 @@ def ontology() -> Response:
     return response
 
 
+@bp.get("/def/<version>")
+def ontology_version(version: str) -> WerkzeugResponse:
+    """The ontology's owl:versionIRI: the version served is the document at /def (303, like
+    every other thing-to-document hop); an older version is not kept here."""
+    current = str(runtime().ontology.value(ONTOLOGY_IRI, OWL.versionInfo))
+    if version != current:
+        abort(404, f"ontology version {version!r} is not served here; the current is {current}")
+    return redirect(public_url() + "/def", 303)
+
+
 def _ontology_page(graph: Graph) -> dict[str, Any]:
     def terms(kind: URIRef) -> list[dict[str, str]]:
         out = []
