@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -202,6 +203,8 @@ def shown(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):  # a decimal's canonical form has no exponent: 0.000001
+        return format(Decimal(repr(value)), "f")
     return value
 
 
