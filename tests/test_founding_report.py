@@ -9,21 +9,22 @@ from decimal import Decimal
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import QB, RDF
+from rdflib.namespace import DCTERMS, QB, RDF, TIME
 
 from powgraph.config import Settings
 from powgraph.model.enums import CLAIM_CLASSES
 from powgraph.namespaces import POW, SDMX_MEASURE
-from tests.helpers import claims_of, dataset_iri, exact, number, observations_of
+from tests.helpers import FOUNDING, claims_of, dataset_iri, exact, number, observations_of
 
 SOURCE = "000_db6efa051c7517d9.txt"
 N = None
-# printed, bound kind, obsValue, (min, min incl.), (max, max incl.), words the quote must contain
+# printed, bound kind, obsValue (only where the source gives a value: a bound is never the value),
+# (min, min incl.), (max, max incl.), words the quote must contain
 FIGURES = [
     (
         "more than 10,000",
         "LowerExclusive",
-        10000,
+        N,
         (10000, False),
         (N, N),
         "Russian servicemen have been captured",
@@ -32,26 +33,27 @@ FIGURES = [
     ("from 60 to 90", "Range", N, (60, True), (90, True), "surrender every week"),
     ("350", "Point", 350, (Decimal("349.5"), True), (Decimal("350.5"), True), "in August 2024"),
     ("2–3", "Range", N, (2, True), (3, True), "citizens of third countries"),
-    ("almost 7%", "UpperExclusive", 7, (6, True), (7, False), "are foreigners"),
+    ("almost 7%", "UpperExclusive", N, (6, True), (7, False), "are foreigners"),
     ("40", "Point", 40, (40, True), (40, True), "40 countries"),
     ("83%", "Point", 83, (Decimal("82.5"), True), (Decimal("83.5"), True), "rank and file"),
     ("13%", "Point", 13, (Decimal("12.5"), True), (Decimal("13.5"), True), "sergeants"),
-    ("almost 3%", "UpperExclusive", 3, (2, True), (3, False), "officers"),
-    ("from 18 to 65", "Range", N, (18, True), (65, True), "age"),
+    ("almost 3%", "UpperExclusive", N, (2, True), (3, False), "officers"),
+    ("from 18", "Point", 18, (18, True), (19, False), "age"),  # the youngest, in whole years
+    ("to 65", "Point", 65, (65, True), (66, False), "age"),  # the oldest
     ("about 76%", "Approximate", 76, (75, True), (77, True), "contract soldiers"),
     ("19%", "Point", 19, (Decimal("18.5"), True), (Decimal("19.5"), True), "mobilized"),
-    ("almost 5%", "UpperExclusive", 5, (4, True), (5, False), "conscripts"),
+    ("almost 5%", "UpperExclusive", N, (4, True), (5, False), "conscripts"),
     ("24%", "Point", 24, (Decimal("23.5"), True), (Decimal("24.5"), True), "coercion or deception"),
     ("40%", "Point", 40, (Decimal("39.5"), True), (Decimal("40.5"), True), "criminal records"),
     ("7%", "Point", 7, (Decimal("6.5"), True), (Decimal("7.5"), True), "higher education"),
     ("30%", "Point", 30, (Decimal("29.5"), True), (Decimal("30.5"), True), "finish school"),
     ("38%", "Point", 38, (Decimal("37.5"), True), (Decimal("38.5"), True), "unemployed"),
-    ("Almost half", "UpperExclusive", 50, (40, True), (50, False), "have children"),
+    ("Almost half", "UpperExclusive", N, (40, True), (50, False), "have children"),
     ("8%", "Point", 8, (Decimal("7.5"), True), (Decimal("8.5"), True), "three or more"),
     ("hundreds", "Magnitude", N, (200, True), (1000, False), "chronic illnesses"),
-    ("just over 6,000", "LowerExclusive", 6000, (6000, False), (7000, True), "returned to Russia"),
-    ("more than half", "LowerExclusive", 50, (50, False), (100, True), "in 2025"),
-    ("at least 237", "LowerInclusive", 237, (237, True), (N, N), "died or gone missing"),
+    ("just over 6,000", "LowerExclusive", N, (6000, False), (7000, True), "returned to Russia"),
+    ("more than half", "LowerExclusive", N, (50, False), (100, True), "in 2025"),
+    ("at least 237", "LowerInclusive", N, (237, True), (N, N), "died or gone missing"),
     ("Four", "Point", 4, (4, True), (4, True), "captivity for the second time"),
 ]
 # claim class, words its quote must contain
@@ -89,7 +91,7 @@ def _observation(graph: Graph, observations: set[URIRef], printed: str, words: s
 
 def test_counts(real_graph: Graph, observations: set[URIRef], claims: set[URIRef]) -> None:
     assert observations <= set(real_graph.subjects(RDF.type, QB.Observation))
-    assert len(observations) == len(FIGURES) == 26
+    assert len(observations) == len(FIGURES) == 27  # the age spread is two figures
     classes = set(CLAIM_CLASSES.values())
     assert all(set(real_graph.objects(c, RDF.type)) & classes for c in claims)
     assert len(claims) == len(CLAIMS) == 8
@@ -135,3 +137,31 @@ def test_claim(
 @pytest.fixture(scope="module")
 def settings_text(settings: Settings) -> str:
     return (settings.data_dir / "texts" / SOURCE).read_text(encoding="utf-8")
+
+
+def _node(kind: str, key: str, settings: Settings) -> URIRef:
+    return URIRef(f"{settings.base_iri}id/{kind}/{FOUNDING}/{key}")
+
+
+def test_readings_fixed_on_review(real_graph: Graph, settings: Settings) -> None:
+    """The founding source's readings a review found wrong: a weekly average dated to one day;
+    "every year" and "sharply" stored as hedges; "8%" read as of all without a word; the age
+    spread read as one uncertain value (its URI stays, replaced by the two figures)."""
+    weekly = real_graph.value(
+        _node("observation", "surrendering-weekly-average", settings),
+        POW.referencePeriod,
+    )
+    assert (weekly, RDF.type, TIME.ProperInterval) in real_graph
+    assert real_graph.value(weekly, TIME.hasBeginning) is None  # the source gives no start
+    every_year = _node("claim", "surrendering-increasing", settings)
+    assert real_graph.value(every_year, POW.trendStep) == TIME.unitYear
+    sharply = _node("claim", "foreign-increase-2025", settings)
+    assert real_graph.value(sharply, POW.trendDegree) == Literal("sharply")
+    hedges = {str(h) for h in real_graph.objects(None, POW.hedge)}
+    assert not hedges & {"every year", "sharply", "incomplete year"}
+    assert real_graph.value(_node("observation", "three-or-more-children", settings), POW.ambiguity)
+    old = _node("observation", "age-range", settings)
+    assert (old, RDF.type, QB.Observation) not in real_graph
+    assert set(real_graph.objects(old, DCTERMS.isReplacedBy)) == {
+        _node("observation", key, settings) for key in ("age-youngest", "age-oldest")
+    }

@@ -41,6 +41,14 @@ def test_ontology_header(settings: Settings) -> None:
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in g
     for prop in (OWL.versionIRI, DCTERMS.license, DCTERMS.created, DCTERMS.modified):
         assert g.value(ONTOLOGY_IRI, prop) is not None, prop
+    # its creator is an agent the data describes (a literal name says nothing linkable)
+    assert isinstance(g.value(ONTOLOGY_IRI, DCTERMS.creator), URIRef)
+
+
+def test_reference_period_is_sdmx_ref_period(settings: Settings) -> None:
+    """SDMX-aware consumers find the period where they look for it (sdmx-dimension:refPeriod)."""
+    refperiod = URIRef("http://purl.org/linked-data/sdmx/2009/dimension#refPeriod")
+    assert (POW.referencePeriod, RDFS.subPropertyOf, refperiod) in _ontology(settings)
 
 
 def test_graph_uses_only_defined_terms(settings: Settings, real_graph: Graph) -> None:

@@ -64,6 +64,8 @@ class POW(DefinedNamespace):
     meanValue: URIRef
     distinctCount: URIRef
     rangeOfValues: URIRef
+    lowestValue: URIRef
+    highestValue: URIRef
     # claims
     relation: URIRef
     leftVariable: URIRef
@@ -71,6 +73,8 @@ class POW(DefinedNamespace):
     leftPeriod: URIRef
     rightPeriod: URIRef
     trend: URIRef
+    trendStep: URIRef
+    trendDegree: URIRef
     rankedArea: URIRef
     # code lists
     BoundKinds: URIRef

@@ -50,6 +50,7 @@ class Concept:
     scheme: str
     key: str
     label: str
+    definition: str
 
     @property
     def ref(self) -> str:
@@ -82,13 +83,15 @@ class Variable:
     breakdown: str | None
     measured_property: str
     stat_type: str
+    replaced_by: tuple[str, ...] = ()  # a withdrawn variable: its URI stays, pointing here
 
 
 @dataclass(frozen=True)
 class Period:
-    """A reference period; ``begin == end`` is an instant (a stock at a date)."""
+    """A reference period; ``begin == end`` is an instant (a stock at a date), no ``begin`` a
+    period whose start the source does not give ("on average ... every week")."""
 
-    begin: dt.date
+    begin: dt.date | None
     end: dt.date
 
     @property
@@ -99,6 +102,8 @@ class Period:
     def key(self) -> str:
         if self.is_instant:
             return self.end.isoformat()
+        if self.begin is None:
+            return f"until-{self.end.isoformat()}"
         return f"{self.begin.isoformat()}--{self.end.isoformat()}"
 
 
@@ -150,6 +155,8 @@ class Claim:
     right_periods: tuple[Period, ...] = ()
     areas: tuple[str, ...] = ()
     subjects: tuple[str, ...] = ()
+    step: str | None = None  # a trend's step ("every year": year), not a hedge
+    degree: str | None = None  # a trend's degree as printed ("sharply"), not a hedge
 
 
 @dataclass(frozen=True)
@@ -169,11 +176,22 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Replaced:
+    """A figure's URI from an earlier reading of its source: kept, never deleted, and pointing
+    at the figures that now say what the quote says (dcterms:isReplacedBy)."""
+
+    key: str
+    by: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
 class SourceFile:
     file: str
     source: Source
     figures: tuple[Figure, ...]
     claims: tuple[Claim, ...]
+    replaced: tuple[Replaced, ...] = ()
 
 
 @dataclass(frozen=True)

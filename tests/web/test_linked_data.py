@@ -11,7 +11,7 @@ import pytest
 import requests
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, VOID
+from rdflib.namespace import SKOS, VOID
 
 from powgraph.config import Settings
 from powgraph.serve import store_from_files
@@ -107,7 +107,7 @@ def test_wikidata_links_are_visible(live: LiveServer) -> None:
         data=requests.get(live.url + "/doc/event/russian-invasion-of-ukraine.ttl", timeout=10).text
     )
     assert URIRef("http://www.wikidata.org/entity/Q110999040") in set(
-        turtle.objects(None, OWL.sameAs)
+        turtle.objects(None, SKOS.exactMatch)
     )
 
 

@@ -137,24 +137,25 @@ class Fields:
             return None
 
     def period(self, name: str) -> tuple[Period | None, bool]:
-        """A period as {begin, end} | {at} | {year} | {month: YYYY-MM}, plus end_inferred."""
+        """A period as {begin, end} | {at} | {year} | {month: YYYY-MM} | {until} (no start
+        given), plus end_inferred."""
         spec = self.get(name, dict, True, "a period mapping")
         if spec is None:
             return None, False
         inferred = spec.get("end_inferred", False)
         if not isinstance(inferred, bool):
             self.fail(name, "end_inferred must be true or false")
-        forms = {"begin", "end"}, {"at"}, {"year"}, {"month"}
+        forms = {"begin", "end"}, {"at"}, {"year"}, {"month"}, {"until"}
         given = set(spec) - {"end_inferred"}
         if given not in forms:
-            self.fail(name, "give one of {begin, end}, {at}, {year}, {month: YYYY-MM}")
+            self.fail(name, "give one of {begin, end}, {at}, {year}, {month: YYYY-MM}, {until}")
             return None, False
         try:
             period = periods.period(spec)
         except (TypeError, ValueError) as exc:
             self.fail(name, f"not a period: {exc}")
             return None, False
-        if period.begin > period.end:
+        if period.begin is not None and period.begin > period.end:
             self.fail(name, f"begins {period.begin} after it ends {period.end}")
         return period, bool(inferred)
 

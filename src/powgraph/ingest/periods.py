@@ -1,4 +1,5 @@
-"""Periods as editors write them ({begin, end}, {at}, {year}, {month}) and dates (YYYY-MM-DD)."""
+"""Periods as editors write them ({begin, end}, {at}, {year}, {month}, {until}: no start given)
+and dates (YYYY-MM-DD)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from powgraph.records import Period
 
 
 def period(spec: dict[str, Any]) -> Period:
+    if "until" in spec:  # the source gives no start
+        return Period(None, date(spec["until"]))
     if "at" in spec:
         return Period(date(spec["at"]), date(spec["at"]))
     if "year" in spec:

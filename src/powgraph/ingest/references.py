@@ -33,10 +33,13 @@ def check_references(reader: Reader, data: Data) -> None:
         missing(variables_file, row, "part_of", v.part_of, variables, "variable")
         missing(variables_file, row, "denominator", v.denominator, variables, "variable")
         missing(variables_file, row, "breakdown", v.breakdown, breakdowns, "breakdown")
+        for ref in v.replaced_by:
+            missing(variables_file, row, "replaced_by", ref, variables, "variable")
     for sf in data.sources:
         file = sf.file
         missing(file, "source", "originator", sf.source.originator, orgs, "organization")
         missing(file, "source", "about", sf.source.about, events, "event")
+        missing(file, "source", "publisher", sf.source.publisher, orgs, "organization")
         for fig in sf.figures:
             missing(
                 file, f"observations ({fig.key})", "variable", fig.variable, variables, "variable"

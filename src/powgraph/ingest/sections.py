@@ -8,10 +8,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "events": ("key", "label", "alt_labels", "begin", "wikidata"),
     "populations": ("key", "label", "definition"),
     "schemes": ("key", "label", "concepts"),
+    "concepts": ("key", "label", "definition"),
     "breakdowns": ("key", "label", "exhaustive"),
     "variables": (
         "key", "label", "definition", "population", "constraints", "part_of",
-        "denominator", "breakdown", "measured_property", "stat_type",
+        "denominator", "breakdown", "measured_property", "stat_type", "replaced_by",
     ),
     "source": (
         "key", "title", "title_supplied", "issued", "language", "text", "originator", "about",
@@ -23,10 +24,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "quote",
     ),
     "claims": ("key", "type", "label", "quote", "hedge", "ambiguity"),
+    "replaced": ("key", "by", "note"),
 }  # fmt: skip
 CLAIM_FIELDS = {
     "comparison": ("left", "relation", "right"),
-    "trend": ("variable", "period", "trend"),
+    "trend": ("variable", "period", "trend", "step", "degree"),
     "ranking": ("variable", "period", "areas"),
     "qualitative": ("subjects",),
 }

@@ -12,7 +12,7 @@ from powgraph.errors import Problem
 from powgraph.ingest.fields import Fields
 from powgraph.ingest.reader import Reader
 from powgraph.ingest.sections import CLAIM_FIELDS, FIELDS
-from powgraph.model.enums import CLAIM_CLASSES, RELATIONS, TRENDS
+from powgraph.model.enums import CLAIM_CLASSES, LANGUAGES, RELATIONS, STEPS, TRENDS
 from powgraph.model.qualifiers import (
     NUMERALS_PER_BOUND,
     Approximation,
@@ -23,7 +23,7 @@ from powgraph.model.qualifiers import (
     numerals,
 )
 from powgraph.published import VOCABULARY_GRAPH
-from powgraph.records import Claim, Figure, Quote, Source, SourceFile
+from powgraph.records import Claim, Figure, Quote, Replaced, Source, SourceFile
 
 QUOTE_CONTEXT = 40  # characters of prefix and suffix kept around a quote
 
@@ -48,12 +48,12 @@ def source_file(reader: Reader, path: Path) -> SourceFile | None:
         head.text("title") or "",
         head.flag("title_supplied"),
         head.date("issued") or dt.date.min,
-        head.text("language") or "",
+        head.choice("language", tuple(LANGUAGES)),
         text_field or "",
         text,
         head.ref("originator") or "",
         head.ref("about", required=False),
-        head.text("publisher", required=False),
+        head.ref("publisher", required=False),
         head.text("url", required=False),
         head.text("note", required=False),
     )
@@ -73,16 +73,34 @@ def source_file(reader: Reader, path: Path) -> SourceFile | None:
         for row in reader.rows(path, content, "claims")
         if (claim := _claim(row, text)) is not None and row.ok
     ]
-    for section, keys in (
-        ("observations", [x.key for x in figures]),
+    keys = {x.key for x in figures}
+    replaced = [
+        r
+        for row in reader.rows(path, content, "replaced")
+        if (r := _replaced(row, keys)) is not None and row.ok
+    ]
+    for section, keys_used in (
+        ("observations", [x.key for x in figures] + [r.key for r in replaced]),
         ("claims", [c.key for c in claims]),
     ):
-        for key in sorted({k for k in keys if keys.count(k) > 1}):
+        for key in sorted({k for k in keys_used if keys_used.count(k) > 1}):
             reader.problems.append(Problem(file, f"{section} ({key})", "key", "key used twice"))
-    unknown = set(content) - {"source", "observations", "claims"}
+    unknown = set(content) - {"source", "observations", "claims", "replaced"}
     for name in sorted(unknown):
         reader.problems.append(Problem(file, "file", name, "unknown section"))
-    return SourceFile(file, source, tuple(figures), tuple(claims))
+    return SourceFile(file, source, tuple(figures), tuple(claims), tuple(replaced))
+
+
+def _replaced(f: Fields, figures: set[str]) -> Replaced | None:
+    """An earlier reading's figure key, kept as a URI that points at today's figures."""
+    f.only(*FIELDS["replaced"])
+    key, by, note = f.key(), f.refs("by"), f.text("note") or ""
+    if not by:
+        f.fail("by", "name the observations that replace it")
+    for ref in by:
+        if ref not in figures:
+            f.fail("by", f"no observation with key {ref!r} in this file")
+    return Replaced(key, by, note) if f.ok else None
 
 
 def _quote(f: Fields, text: str) -> Quote | None:
@@ -184,6 +202,11 @@ def _claim(f: Fields, text: str) -> Claim | None:
         base["period"], inferred = f.period("period")
     if kind == "trend":
         base["trend"] = f.choice("trend", tuple(TRENDS))
+        if f.data.get("step") is not None:
+            base["step"] = f.choice("step", tuple(STEPS))
+        base["degree"] = f.text("degree", required=False)
+        if quote and base["degree"] and base["degree"] not in quote.exact.lower():
+            f.fail("degree", f"{base['degree']!r} is not part of the quote")
     if kind == "ranking":
         base["areas"] = f.refs("areas")
         if not base["areas"]:

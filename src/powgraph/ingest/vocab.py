@@ -62,8 +62,10 @@ def scheme(f: Fields) -> Scheme:
     for item in f.get("concepts", list, True, "a list of concepts") or ():
         sub = Fields(f.problems, f.file, f.row, item)
         sub.line = f.line
-        sub.only("key", "label")
-        concepts.append(Concept(key, sub.key(), sub.text("label") or ""))
+        sub.only(*FIELDS["concepts"])
+        concepts.append(
+            Concept(key, sub.key(), sub.text("label") or "", sub.text("definition") or "")
+        )
         f.ok = f.ok and sub.ok
     return Scheme(key, f.text("label") or "", tuple(concepts))
 
@@ -86,4 +88,5 @@ def variable(f: Fields) -> Variable:
         f.ref("breakdown", required=False),
         f.choice("measured_property", tuple(MEASURED_PROPERTIES), default="count"),
         f.choice("stat_type", tuple(STAT_TYPES), default="measured-value"),
+        f.refs("replaced_by"),
     )

@@ -13,15 +13,17 @@ from powgraph.model.enums import (
     APPROXIMATIONS,
     BOUNDS,
     CLAIM_CLASSES,
+    LANGUAGES,
     MEASURED_PROPERTIES,
     PLACE_CLASSES,
     RELATIONS,
     STAT_TYPES,
+    STEPS,
     TRENDS,
     UNITS,
 )
 from powgraph.model.kinds import KINDS
-from powgraph.model.qualifiers import Approximation, Unit
+from powgraph.model.qualifiers import Approximation, Bound, Unit
 from powgraph.namespaces import (
     CC_BY_4,
     OA,
@@ -36,6 +38,10 @@ from powgraph.namespaces import (
 from powgraph.records import Claim, Data, Figure, Period, Quote, Source, SourceFile, Variable
 
 STRUCTURE = "figures"
+VARIABLES = "variables"  # the concept scheme every statistical variable is in
+POWGRAPH = "powgraph"  # data/vocab/agents.yaml: the project, creator of the curated data sets
+# bound kinds where the source gives a value (a point, or "about"): only these have obsValue
+VALUED = (Bound.POINT, Bound.APPROXIMATE)
 # Data Cube components of the one shared DSD: (property, kind, required).
 COMPONENTS = (
     (POW.statisticalVariable, QB.dimension, True),
@@ -106,8 +112,10 @@ class _Builder:
             return self._instant(period.end)
         node = self.id("period", period.key)
         self.add(node, RDF.type, TIME.ProperInterval)
-        self.label(node, f"{period.begin.isoformat()} – {period.end.isoformat()}")
-        self.add(node, TIME.hasBeginning, self._instant(period.begin))
+        begin = period.begin.isoformat() if period.begin else "start not given"
+        self.label(node, f"{begin} – {period.end.isoformat()}")
+        if period.begin:
+            self.add(node, TIME.hasBeginning, self._instant(period.begin))
         self.add(node, TIME.hasEnd, self._instant(period.end))
         return node
 
@@ -151,8 +159,8 @@ def convert(data: Data, base_iri: str) -> Graph:
         b.alt_labels(node, p.alt_labels)
         if p.within:
             b.add(node, SCHEMA.containedInPlace, b.id("place", p.within))
-        if p.wikidata:
-            b.add(node, OWL.sameAs, WD[p.wikidata])
+        if p.wikidata:  # the same thing, without importing Wikidata's statements as ours
+            b.add(node, SKOS.exactMatch, WD[p.wikidata])
         if p.iso3166_2:
             b.add(node, DCTERMS.identifier, Literal(p.iso3166_2))
     for e in data.events:
@@ -162,7 +170,7 @@ def convert(data: Data, base_iri: str) -> Graph:
         b.alt_labels(node, e.alt_labels)
         b.add(node, SCHEMA.startDate, _date(e.begin))
         if e.wikidata:
-            b.add(node, OWL.sameAs, WD[e.wikidata])
+            b.add(node, SKOS.exactMatch, WD[e.wikidata])
     for pop in data.populations:
         node = b.id("population", pop.key)
         b.add(node, RDF.type, POW.Population)
@@ -177,6 +185,7 @@ def convert(data: Data, base_iri: str) -> Graph:
             node = b.id("concept", scheme.key, c.key)
             b.add(node, RDF.type, SKOS.Concept)
             b.label(node, c.label, concept=True)
+            b.add(node, SKOS.definition, Literal(c.definition, lang="en"))
             b.add(node, SKOS.inScheme, scheme_node)
             b.add(node, SKOS.topConceptOf, scheme_node)
     for bd in data.breakdowns:
@@ -184,8 +193,11 @@ def convert(data: Data, base_iri: str) -> Graph:
         b.add(node, RDF.type, POW.Breakdown)
         b.label(node, bd.label)
         b.add(node, POW.exhaustive, Literal(bd.exhaustive))
+    variables = b.id("scheme", VARIABLES)
+    b.add(variables, RDF.type, SKOS.ConceptScheme)
+    b.label(variables, "Statistical variables")
     for v in data.variables:
-        _variable(b, v)
+        _variable(b, v, variables)
     labels = {v.key: v.label for v in data.variables}
     for sf in data.sources:
         _source(b, sf, labels)
@@ -219,11 +231,16 @@ def _units(b: _Builder) -> None:
         b.label(node, label)
 
 
-def _variable(b: _Builder, v: Variable) -> None:
+def _variable(b: _Builder, v: Variable, scheme: URIRef) -> None:
     node = b.id("variable", v.key)
     b.add(node, RDF.type, SCHEMA.StatisticalVariable)
     b.add(node, RDF.type, SKOS.Concept)
+    b.add(node, SKOS.inScheme, scheme)
     b.label(node, v.label, concept=True)
+    for successor in v.replaced_by:  # withdrawn: the URI stays and says what replaces it
+        b.add(node, DCTERMS.isReplacedBy, b.id("variable", successor))
+    if v.replaced_by:
+        b.add(node, OWL.deprecated, Literal(True))
     b.add(node, SKOS.definition, Literal(v.definition, lang="en"))
     b.add(node, SCHEMA.populationType, b.id("population", v.population))
     b.add(node, SCHEMA.measuredProperty, MEASURED_PROPERTIES[v.measured_property])
@@ -247,11 +264,11 @@ def _source(b: _Builder, sf: SourceFile, variable_labels: dict[str, str]) -> Non
     if s.title_supplied:
         b.add(doc, SKOS.editorialNote, Literal("The title is supplied by powgraph.", lang="en"))
     b.add(doc, DCTERMS.issued, _date(s.issued))
-    b.add(doc, DCTERMS.language, Literal(s.language))
-    if s.url:
-        b.add(doc, DCTERMS.source, URIRef(s.url))
+    b.add(doc, DCTERMS.language, LANGUAGES[s.language])
+    if s.url:  # where the document itself is (dcterms:source would say it was derived from it)
+        b.add(doc, SCHEMA.url, URIRef(s.url))
     if s.publisher:
-        b.add(doc, DCTERMS.publisher, Literal(s.publisher))
+        b.add(doc, DCTERMS.publisher, b.id("organization", s.publisher))
     if s.note:
         b.add(doc, SKOS.note, Literal(s.note, lang="en"))
     b.add(dataset, RDF.type, QB.DataSet)
@@ -263,8 +280,18 @@ def _source(b: _Builder, sf: SourceFile, variable_labels: dict[str, str]) -> Non
     b.add(dataset, DCTERMS.issued, _date(s.issued))
     if s.about:
         b.add(dataset, DCTERMS.subject, b.id("event", s.about))
+    # the data set is powgraph's reading of the document (CC BY); its figures are the originator's
+    b.add(dataset, DCTERMS.creator, b.id("organization", POWGRAPH))
+    b.add(dataset, PROV.wasAttributedTo, b.id("organization", POWGRAPH))
     originator = b.id("organization", s.originator)
-    b.add(dataset, PROV.wasAttributedTo, originator)
+    for replaced in sf.replaced:
+        old = b.id("observation", s.key, replaced.key)
+        b.add(old, RDF.type, PROV.Entity)
+        b.add(old, OWL.deprecated, Literal(True))
+        b.add(old, SKOS.changeNote, Literal(replaced.note, lang="en"))
+        b.label(old, f"Replaced reading: {replaced.key}")
+        for successor in replaced.by:
+            b.add(old, DCTERMS.isReplacedBy, b.id("observation", s.key, successor))
     for fig in sf.figures:
         _figure(b, sf, fig, dataset, originator)
         b.label(
@@ -280,7 +307,7 @@ def _figure(b: _Builder, sf: SourceFile, f: Figure, dataset: URIRef, origin: URI
     b.add(node, QB.dataSet, dataset)
     b.add(node, POW.statisticalVariable, b.id("variable", f.variable))
     b.add(node, POW.referencePeriod, b.period(f.period))
-    if len(f.values) == 1:
+    if f.bound in VALUED:  # a bound is never the value (MODEL.md invariant 2)
         b.add(node, SDMX_MEASURE.obsValue, _number(f.values[0], f.unit))
     b.add(node, SDMX_ATTRIBUTE.unitMeasure, UNITS[f.unit][0])
     b.add(node, POW.printedValue, Literal(f.printed))
@@ -323,6 +350,10 @@ def _claim(b: _Builder, sf: SourceFile, c: Claim, dataset: URIRef, origin: URIRe
         b.add(node, POW.referencePeriod, b.period(c.period))
     if c.trend:
         b.add(node, POW.trend, TRENDS[c.trend])
+    if c.step:
+        b.add(node, POW.trendStep, STEPS[c.step])
+    if c.degree:
+        b.add(node, POW.trendDegree, Literal(c.degree.lower()))
     if c.relation:
         b.add(node, POW.relation, RELATIONS[c.relation])
     if c.left_variable:

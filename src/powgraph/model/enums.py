@@ -3,6 +3,9 @@ and the IRI each becomes (the converter writes exactly these)."""
 
 from __future__ import annotations
 
+from rdflib import URIRef
+from rdflib.namespace import TIME
+
 from powgraph.model.qualifiers import Approximation, Bound, Unit
 from powgraph.namespaces import POW, SCHEMA, UNIT
 
@@ -34,6 +37,8 @@ STAT_TYPES = {
     "mean-value": POW.meanValue,
     "distinct-count": POW.distinctCount,
     "range-of-values": POW.rangeOfValues,
+    "lowest-value": POW.lowestValue,
+    "highest-value": POW.highestValue,
 }
 CLAIM_CLASSES = {
     "comparison": POW.ComparisonClaim,
@@ -43,6 +48,18 @@ CLAIM_CLASSES = {
 }
 RELATIONS = {"greater-than": POW.greaterThan, "less-than": POW.lessThan}
 TRENDS = {"increasing": POW.increasing, "decreasing": POW.decreasing}
+# a trend's step ("increasing every year"): OWL-Time's temporal units
+STEPS = {"year": TIME.unitYear, "month": TIME.unitMonth, "week": TIME.unitWeek}
+# a source's language (ISO 639-1, as editors write it) as the EU's language authority names it,
+# the IRI DCAT-AP asks for
+LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language/"
+LANGUAGES = {
+    code: URIRef(LANGUAGE_AUTHORITY + name)
+    for code, name in (
+        ("en", "ENG"), ("uk", "UKR"), ("ru", "RUS"), ("it", "ITA"), ("pt", "POR"), ("de", "DEU"),
+        ("mk", "MKD"), ("fr", "FRA"), ("pl", "POL"),
+    )
+}  # fmt: skip
 PLACE_CLASSES = {
     "country": SCHEMA.Country,
     "region": SCHEMA.AdministrativeArea,

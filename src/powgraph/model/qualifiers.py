@@ -115,6 +115,8 @@ def implied_interval(
     if bound is Bound.POINT:
         if unit is Unit.COUNT:
             return Interval(v, True, v, True)
+        if unit is Unit.YEARS and numeral.rounding_unit == 1:  # an age in completed years
+            return Interval(v, True, v + 1, False)
         return Interval(max(v - u / 2, ZERO), True, _capped(v + u / 2, cap), True)
     if bound is Bound.APPROXIMATE:
         return Interval(max(v - u, ZERO), True, _capped(v + u, cap), True)

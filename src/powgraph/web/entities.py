@@ -31,7 +31,7 @@ EXTENSIONS = {
     "nt": conneg.NTRIPLES,
     "rdf": conneg.RDFXML,
 }
-SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABELS = ("#label", "#prefLabel", "/title")
 RDFLIB_FORMATS = {"turtle": "turtle", "rdfxml": "xml", "jsonld": "json-ld", "ntriples": "nt"}
@@ -74,7 +74,7 @@ class Entity:
     types: list[Link] = field(default_factory=list)
     outgoing: list[Link] = field(default_factory=list)
     incoming: list[Link] = field(default_factory=list)
-    same_as: list[str] = field(default_factory=list)
+    exact_match: list[str] = field(default_factory=list)  # Wikidata items, skos:exactMatch
     quote: dict[str, Any] | None = None
     graph: NamedGraph | None = None
 
@@ -231,7 +231,7 @@ def load_entity(iri: str) -> Entity | None:
         if not labels:
             entity.label = entity.graph.label
     entity.types = [link for link in outgoing if link.predicate == TYPE]
-    entity.same_as = [link.value for link in outgoing if link.predicate == SAME_AS]
+    entity.exact_match = [link.value for link in outgoing if link.predicate == EXACT_MATCH]
     entity.outgoing = [link for link in outgoing if link.predicate != TYPE]
     if entity.graph is not None and not entity.types:
         entity.types = [
