@@ -128,7 +128,7 @@ def file(version: str, name: str) -> Response:
         path = releases / version / name
         if path.is_symlink() or not path.is_file():
             abort(404, f"no file {name!r} in release {version!r}; see /dumps")
-        return _immutable(send_file(path, mimetype="text/plain; charset=utf-8", conditional=True))
+        return _immutable(send_file(path, mimetype="text/plain", conditional=True))
     payload = releases / version / "data"
     path = (payload / name).resolve()
     if not _inside(path, payload.resolve()) or not path.is_file():
