@@ -26,6 +26,8 @@ URI_FORMS = {
     "claim": rf"{KEY}/{KEY}",
     "quote": rf"{KEY}/(observation|claim)/{KEY}",
     "selector": rf"{KEY}/(observation|claim)/{KEY}",
+    "attribution": rf"{KEY}/(observation|claim)/{KEY}/(originator|stated-by)",
+    "source": rf"{KEY}(/{KEY})?",  # a source file's own document, or another it quotes
     "period": rf"({DATE}--|until-){DATE}",  # until-: the source gives no start
     "date": DATE,
     "concept": rf"{KEY}/{KEY}",

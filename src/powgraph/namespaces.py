@@ -22,6 +22,7 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 UNIT = Namespace("http://qudt.org/vocab/unit/")
 SCHEMA = Namespace("https://schema.org/")  # rdflib's SDO lacks StatisticalVariable
 WD = Namespace("http://www.wikidata.org/entity/")
+CITO = Namespace("http://purl.org/spar/cito/")  # a claim that disputes a figure
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 ONTOLOGY_IRI = URIRef("https://w3id.org/powgraph/def")
 
@@ -38,6 +39,7 @@ class POW(DefinedNamespace):
     TrendClaim: URIRef
     RankingClaim: URIRef
     QualitativeClaim: URIRef
+    DisputeClaim: URIRef
     Breakdown: URIRef
     Population: URIRef
     # observation components
@@ -75,6 +77,25 @@ class POW(DefinedNamespace):
     trend: URIRef
     trendStep: URIRef
     trendDegree: URIRef
+    # provenance beyond the quote
+    evidenceStatus: URIRef
+    EvidenceStatuses: URIRef
+    evidenceStated: URIRef
+    evidenceReported: URIRef
+    evidenceAlleged: URIRef
+    evidenceDocumented: URIRef
+    evidenceVerified: URIRef
+    reliability: URIRef
+    ReliabilityGrades: URIRef
+    reliabilityHigh: URIRef
+    reliabilityMediumHigh: URIRef
+    reliabilityMedium: URIRef
+    reliabilityLowMedium: URIRef
+    reliabilityLow: URIRef
+    originator: URIRef
+    statedBy: URIRef
+    variantOf: URIRef
+    conflictsWith: URIRef
     rankedArea: URIRef
     # code lists
     BoundKinds: URIRef
@@ -118,6 +139,7 @@ PREFIXES = {
     "owl": OWL,
     "rdfs": RDFS,
     "xsd": XSD,
+    "cito": CITO,
 }
 # Predeclared for every query sent to /sparql, as Wikidata's service does: a query's own PREFIX
 # wins. Listed in the service description and the query editor.

@@ -115,6 +115,22 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Who and what stand behind one figure or claim, beyond its quote: the document it is
+    quoted from (a key of the file's ``documents``; None: the source's own), who counted it and
+    who stated it, how it is evidenced, how reliable the archive grades its quote, and how it
+    relates to other sources' figures ("source-key/figure-key" each)."""
+
+    document: str | None = None
+    originator: str | None = None  # None: the source's originator
+    stated_by: str | None = None
+    evidence: str = "stated"
+    reliability: str | None = None  # None: the document's grade, if any
+    variant_of: tuple[str, ...] = ()
+    conflicts_with: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Figure:
     """One printed figure: becomes one qb:Observation."""
 
@@ -132,6 +148,7 @@ class Figure:
     small_count: bool
     ambiguity: str | None
     quote: Quote
+    provenance: Provenance = Provenance()
 
 
 @dataclass(frozen=True)
@@ -157,6 +174,8 @@ class Claim:
     subjects: tuple[str, ...] = ()
     step: str | None = None  # a trend's step ("every year": year), not a hedge
     degree: str | None = None  # a trend's degree as printed ("sharply"), not a hedge
+    disputes: tuple[str, ...] = ()  # a dispute's figures, "source-key/figure-key" each
+    provenance: Provenance = Provenance()
 
 
 @dataclass(frozen=True)
@@ -173,6 +192,22 @@ class Source:
     publisher: str | None
     url: str | None
     note: str | None
+    reliability: str | None = None  # the archive's grade for the quotes of this document
+
+
+@dataclass(frozen=True)
+class Document:
+    """Another publication a source file quotes (a republication, a wire copy, a translation):
+    its own title, date, language, publisher and URL, the same stored text."""
+
+    key: str
+    title: str
+    issued: dt.date
+    language: str
+    publisher: str | None
+    url: str | None
+    reliability: str | None
+    translated_by: str | None
 
 
 @dataclass(frozen=True)
@@ -192,6 +227,16 @@ class SourceFile:
     figures: tuple[Figure, ...]
     claims: tuple[Claim, ...]
     replaced: tuple[Replaced, ...] = ()
+    documents: tuple[Document, ...] = ()
+
+    def grade(self, document: str | None) -> str | None:
+        """The archive's reliability grade of a quote from ``document`` (None: the source's)."""
+        found = next((d for d in self.documents if d.key == document), None)
+        return found.reliability if found else self.source.reliability
+
+    def language(self, document: str | None) -> str:
+        """The language of a quote from ``document`` (None: the source's own)."""
+        return next((d.language for d in self.documents if d.key == document), self.source.language)
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,27 @@ def check_references(reader: Reader, data: Data) -> None:
         missing(variables_file, row, "breakdown", v.breakdown, breakdowns, "breakdown")
         for ref in v.replaced_by:
             missing(variables_file, row, "replaced_by", ref, variables, "variable")
+    figures = {f"{sf.source.key}/{fig.key}" for sf in data.sources for fig in sf.figures}
     for sf in data.sources:
         file = sf.file
+        for doc in sf.documents:
+            row = f"documents ({doc.key})"
+            missing(file, row, "publisher", doc.publisher, orgs, "organization")
+            missing(file, row, "translated_by", doc.translated_by, orgs, "organization")
+        for section, items in (("observations", sf.figures), ("claims", sf.claims)):
+            for item in items:
+                row, prov = f"{section} ({item.key})", item.provenance
+                missing(file, row, "originator", prov.originator, orgs, "organization")
+                missing(file, row, "stated_by", prov.stated_by, orgs, "organization")
+                for name in ("variant_of", "conflicts_with"):
+                    for ref in getattr(prov, name):
+                        missing(file, row, name, ref, figures, "figure (source-key/figure-key)")
+        for claim in sf.claims:
+            for ref in claim.disputes:
+                missing(
+                    file, f"claims ({claim.key})", "disputes", ref, figures,
+                    "figure (source-key/figure-key)",
+                )  # fmt: skip
         missing(file, "source", "originator", sf.source.originator, orgs, "organization")
         missing(file, "source", "about", sf.source.about, events, "event")
         missing(file, "source", "publisher", sf.source.publisher, orgs, "organization")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# who and what stand behind a figure or a claim (records.Provenance)
+PROVENANCE = (
+    "document", "originator", "stated_by", "evidence", "reliability", "variant_of",
+    "conflicts_with",
+)  # fmt: skip
 FIELDS: dict[str, tuple[str, ...]] = {
     "organizations": ("key", "label", "alt_labels", "definition"),
     "places": ("key", "label", "alt_labels", "type", "within", "wikidata", "iso3166_2"),
@@ -16,14 +21,17 @@ FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "source": (
         "key", "title", "title_supplied", "issued", "language", "text", "originator", "about",
-        "publisher", "url", "note",
+        "publisher", "url", "note", "reliability",
+    ),
+    "documents": (
+        "key", "title", "issued", "language", "publisher", "url", "reliability", "translated_by",
     ),
     "observations": (
         "key", "variable", "period", "unit", "printed", "value", "bound", "approximation",
         "hedge", "min", "max", "min_inclusive", "max_inclusive", "small_count", "ambiguity",
-        "quote",
+        "quote", *PROVENANCE,
     ),
-    "claims": ("key", "type", "label", "quote", "hedge", "ambiguity"),
+    "claims": ("key", "type", "label", "quote", "hedge", "ambiguity", *PROVENANCE),
     "replaced": ("key", "by", "note"),
 }  # fmt: skip
 CLAIM_FIELDS = {
@@ -31,4 +39,5 @@ CLAIM_FIELDS = {
     "trend": ("variable", "period", "trend", "step", "degree"),
     "ranking": ("variable", "period", "areas"),
     "qualitative": ("subjects",),
+    "dispute": ("disputes",),
 }

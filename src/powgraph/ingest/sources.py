@@ -12,7 +12,15 @@ from powgraph.errors import Problem
 from powgraph.ingest.fields import Fields
 from powgraph.ingest.reader import Reader
 from powgraph.ingest.sections import CLAIM_FIELDS, FIELDS
-from powgraph.model.enums import CLAIM_CLASSES, LANGUAGES, RELATIONS, STEPS, TRENDS
+from powgraph.model.enums import (
+    CLAIM_CLASSES,
+    EVIDENCE,
+    LANGUAGES,
+    RELATIONS,
+    RELIABILITY,
+    STEPS,
+    TRENDS,
+)
 from powgraph.model.qualifiers import (
     NUMERALS_PER_BOUND,
     Approximation,
@@ -23,7 +31,16 @@ from powgraph.model.qualifiers import (
     numerals,
 )
 from powgraph.published import VOCABULARY_GRAPH
-from powgraph.records import Claim, Figure, Quote, Replaced, Source, SourceFile
+from powgraph.records import (
+    Claim,
+    Document,
+    Figure,
+    Provenance,
+    Quote,
+    Replaced,
+    Source,
+    SourceFile,
+)
 
 QUOTE_CONTEXT = 40  # characters of prefix and suffix kept around a quote
 
@@ -56,6 +73,7 @@ def source_file(reader: Reader, path: Path) -> SourceFile | None:
         head.ref("publisher", required=False),
         head.text("url", required=False),
         head.text("note", required=False),
+        _reliability(head),
     )
     if source.key and source.key != path.stem:
         head.fail("key", f"must equal the file name {path.stem!r}")
@@ -63,15 +81,19 @@ def source_file(reader: Reader, path: Path) -> SourceFile | None:
         head.fail("key", f"{VOCABULARY_GRAPH!r} names the shared vocabulary's graph")
     if not head.ok:
         return None
+    documents = [
+        d for row in reader.rows(path, content, "documents") if (d := _document(row)) and row.ok
+    ]
+    known = {d.key for d in documents}
     figures = [
         fig
         for row in reader.rows(path, content, "observations")
-        if (fig := _figure(row, text)) is not None and row.ok
+        if (fig := _figure(row, text, known)) is not None and row.ok
     ]
     claims = [
         claim
         for row in reader.rows(path, content, "claims")
-        if (claim := _claim(row, text)) is not None and row.ok
+        if (claim := _claim(row, text, known)) is not None and row.ok
     ]
     keys = {x.key for x in figures}
     replaced = [
@@ -82,13 +104,52 @@ def source_file(reader: Reader, path: Path) -> SourceFile | None:
     for section, keys_used in (
         ("observations", [x.key for x in figures] + [r.key for r in replaced]),
         ("claims", [c.key for c in claims]),
+        ("documents", [d.key for d in documents]),
     ):
         for key in sorted({k for k in keys_used if keys_used.count(k) > 1}):
             reader.problems.append(Problem(file, f"{section} ({key})", "key", "key used twice"))
-    unknown = set(content) - {"source", "observations", "claims", "replaced"}
+    unknown = set(content) - {"source", "documents", "observations", "claims", "replaced"}
     for name in sorted(unknown):
         reader.problems.append(Problem(file, "file", name, "unknown section"))
-    return SourceFile(file, source, tuple(figures), tuple(claims), tuple(replaced))
+    return SourceFile(
+        file, source, tuple(figures), tuple(claims), tuple(replaced), tuple(documents)
+    )
+
+
+def _reliability(f: Fields) -> str | None:
+    return f.choice("reliability", tuple(RELIABILITY)) if "reliability" in f.data else None
+
+
+def _document(f: Fields) -> Document | None:
+    """Another publication the file quotes: a republication, a wire copy, a translation."""
+    f.only(*FIELDS["documents"])
+    document = Document(
+        f.key(),
+        f.text("title") or "",
+        f.date("issued") or dt.date.min,
+        f.choice("language", tuple(LANGUAGES)),
+        f.ref("publisher", required=False),
+        f.text("url", required=False),
+        _reliability(f),
+        f.ref("translated_by", required=False),
+    )
+    return document if f.ok else None
+
+
+def _provenance(f: Fields, documents: set[str]) -> Provenance:
+    """Who and what stand behind a figure or claim (records.Provenance)."""
+    document = f.ref("document", required=False)
+    if document is not None and document not in documents:
+        f.fail("document", f"no document {document!r} in this file's documents")
+    return Provenance(
+        document,
+        f.ref("originator", required=False),
+        f.ref("stated_by", required=False),
+        f.choice("evidence", tuple(EVIDENCE), default="stated"),
+        _reliability(f),
+        f.refs("variant_of"),
+        f.refs("conflicts_with"),
+    )
 
 
 def _replaced(f: Fields, figures: set[str]) -> Replaced | None:
@@ -121,7 +182,7 @@ def _quote(f: Fields, text: str) -> Quote | None:
     )
 
 
-def _figure(f: Fields, text: str) -> Figure | None:
+def _figure(f: Fields, text: str, documents: set[str]) -> Figure | None:
     f.only(*FIELDS["observations"])
     key, variable = f.key(), f.ref("variable") or ""
     period, end_inferred = f.period("period")
@@ -142,9 +203,10 @@ def _figure(f: Fields, text: str) -> Figure | None:
     interval = _interval(f, unit, bound, approximation, printed)
     if interval is None:
         return None
+    provenance = _provenance(f, documents)
     return Figure(
         key, variable, period, end_inferred, unit, printed, values, bound, approximation, hedge,
-        interval, f.flag("small_count"), f.text("ambiguity", required=False), quote,
+        interval, f.flag("small_count"), f.text("ambiguity", required=False), quote, provenance,
     )  # fmt: skip
 
 
@@ -188,7 +250,7 @@ def _interval(
     return Interval(low, bool(low_incl), high, bool(high_incl))
 
 
-def _claim(f: Fields, text: str) -> Claim | None:
+def _claim(f: Fields, text: str, documents: set[str]) -> Claim | None:
     kind = f.choice("type", tuple(CLAIM_CLASSES))
     f.only(*FIELDS["claims"], *CLAIM_FIELDS.get(kind, ()))
     key, label, quote = f.key(), f.text("label") or "", _quote(f, text)
@@ -213,6 +275,10 @@ def _claim(f: Fields, text: str) -> Claim | None:
             f.fail("areas", "a ranking claim names at least one area")
     if kind == "qualitative":
         base["subjects"] = f.refs("subjects")
+    if kind == "dispute":
+        base["disputes"] = f.refs("disputes")
+        if not base["disputes"]:
+            f.fail("disputes", "a dispute names the figures it disputes (source-key/figure-key)")
     if kind == "comparison":
         base["relation"] = f.choice("relation", tuple(RELATIONS))
         for side in ("left", "right"):
@@ -224,8 +290,10 @@ def _claim(f: Fields, text: str) -> Claim | None:
             base[f"{side}_periods"], side_inferred = sub.periods("periods")
             inferred = inferred or side_inferred
             f.ok = f.ok and sub.ok
+    provenance = _provenance(f, documents)
     if quote is None or not f.ok:
         return None
     return Claim(
-        key, kind, label, quote, hedge, f.text("ambiguity", required=False), inferred, **base
-    )
+        key, kind, label, quote, hedge, f.text("ambiguity", required=False), inferred, **base,
+        provenance=provenance,
+    )  # fmt: skip

@@ -13,10 +13,13 @@ from powgraph.model.enums import (
     APPROXIMATIONS,
     BOUNDS,
     CLAIM_CLASSES,
+    EVIDENCE,
     LANGUAGES,
     MEASURED_PROPERTIES,
     PLACE_CLASSES,
     RELATIONS,
+    RELIABILITY,
+    ROLES,
     STAT_TYPES,
     STEPS,
     TRENDS,
@@ -26,6 +29,7 @@ from powgraph.model.kinds import KINDS
 from powgraph.model.qualifiers import Approximation, Bound, Unit
 from powgraph.namespaces import (
     CC_BY_4,
+    CITO,
     OA,
     POW,
     PREFIXES,
@@ -35,7 +39,17 @@ from powgraph.namespaces import (
     SDMX_MEASURE,
     WD,
 )
-from powgraph.records import Claim, Data, Figure, Period, Quote, Source, SourceFile, Variable
+from powgraph.records import (
+    Claim,
+    Data,
+    Figure,
+    Period,
+    Provenance,
+    Quote,
+    Source,
+    SourceFile,
+    Variable,
+)
 
 STRUCTURE = "figures"
 VARIABLES = "variables"  # the concept scheme every statistical variable is in
@@ -126,17 +140,44 @@ class _Builder:
         self.add(node, TIME.inXSDDate, _date(day))
         return node
 
-    def quote(self, sf: SourceFile, kind: str, key: str, quote: Quote) -> URIRef:
+    def quote(
+        self, sf: SourceFile, kind: str, key: str, quote: Quote, provenance: Provenance
+    ) -> URIRef:
+        """The words a figure or claim stands on, in their document and their language."""
         node = self.id("quote", sf.source.key, kind, key)
         selector = self.id("selector", sf.source.key, kind, key)
         self.add(node, RDF.type, OA.SpecificResource)
-        self.add(node, OA.hasSource, self.id("source", sf.source.key))
+        self.add(node, OA.hasSource, _document_iri(self.id, sf, provenance.document))
         self.add(node, OA.hasSelector, selector)
+        grade = provenance.reliability or sf.grade(provenance.document)
+        if grade:
+            self.add(node, POW.reliability, RELIABILITY[grade])
+        language = sf.language(provenance.document)
         self.add(selector, RDF.type, OA.TextQuoteSelector)
-        self.add(selector, OA.exact, Literal(quote.exact))
-        self.add(selector, OA.prefix, Literal(quote.prefix))
-        self.add(selector, OA.suffix, Literal(quote.suffix))
+        self.add(selector, OA.exact, Literal(quote.exact, lang=language))
+        self.add(selector, OA.prefix, Literal(quote.prefix, lang=language))
+        self.add(selector, OA.suffix, Literal(quote.suffix, lang=language))
         return node
+
+    def provenance(self, sf: SourceFile, kind: str, key: str, p: Provenance) -> None:
+        """Who counted and who stated a figure or claim (PROV qualified attribution, a role
+        each), how it is evidenced, and its links to other sources' figures."""
+        node = self.id(kind, sf.source.key, key)
+        agents = {"originator": p.originator or sf.source.originator, "stated_by": p.stated_by}
+        for role, agent in agents.items():
+            if agent is None:
+                continue
+            attribution = self.id("attribution", sf.source.key, kind, key, role.replace("_", "-"))
+            self.add(node, PROV.wasAttributedTo, self.id("organization", agent))
+            self.add(node, PROV.qualifiedAttribution, attribution)
+            self.add(attribution, RDF.type, PROV.Attribution)
+            self.add(attribution, PROV.agent, self.id("organization", agent))
+            self.add(attribution, PROV.hadRole, ROLES[role])
+        self.add(node, POW.evidenceStatus, EVIDENCE[p.evidence])
+        for ref in p.variant_of:
+            self.add(node, POW.variantOf, self.id("observation", *ref.split("/")))
+        for ref in p.conflicts_with:
+            self.add(node, POW.conflictsWith, self.id("observation", *ref.split("/")))
 
 
 def convert(data: Data, base_iri: str) -> Graph:
@@ -205,11 +246,18 @@ def convert(data: Data, base_iri: str) -> Graph:
 
 
 def text_graph(data: Data, base_iri: str) -> Graph:
-    """The stored source texts, for validating quotes only; never published (copyright)."""
+    """The stored source texts, for validating quotes only; never published (copyright). Every
+    document of a file is quoted from the file's one stored text."""
     ids, g = Ids(base_iri), Graph()
     for sf in data.sources:
-        g.add((ids("source", sf.source.key), SCHEMA.text, Literal(sf.source.text)))
+        for document in (None, *(d.key for d in sf.documents)):
+            g.add((_document_iri(ids, sf, document), SCHEMA.text, Literal(sf.source.text)))
     return g
+
+
+def _document_iri(ids: Ids, sf: SourceFile, document: str | None) -> URIRef:
+    """The source's own document, or another the file quotes (id/source/KEY/DOCUMENT)."""
+    return ids("source", sf.source.key, *(() if document is None else (document,)))
 
 
 def _structure(b: _Builder) -> None:
@@ -271,11 +319,25 @@ def _source(b: _Builder, sf: SourceFile, variable_labels: dict[str, str]) -> Non
         b.add(doc, DCTERMS.publisher, b.id("organization", s.publisher))
     if s.note:
         b.add(doc, SKOS.note, Literal(s.note, lang="en"))
+    b.add(dataset, PROV.wasDerivedFrom, doc)
+    for d in sf.documents:
+        node = _document_iri(b.id, sf, d.key)
+        b.add(node, RDF.type, SCHEMA.CreativeWork)
+        b.add(node, RDF.type, PROV.Entity)
+        b.add(node, DCTERMS.title, Literal(d.title, lang=d.language))
+        b.add(node, DCTERMS.issued, _date(d.issued))
+        b.add(node, DCTERMS.language, LANGUAGES[d.language])
+        if d.url:
+            b.add(node, SCHEMA.url, URIRef(d.url))
+        if d.publisher:
+            b.add(node, DCTERMS.publisher, b.id("organization", d.publisher))
+        if d.translated_by:
+            b.add(node, SCHEMA.translator, b.id("organization", d.translated_by))
+        b.add(dataset, PROV.wasDerivedFrom, node)
     b.add(dataset, RDF.type, QB.DataSet)
     b.add(dataset, RDF.type, DCAT.Dataset)
     b.add(dataset, QB.structure, b.id("structure", STRUCTURE))
     b.add(dataset, DCTERMS.title, Literal(f"Figures and claims from: {s.title}", lang="en"))
-    b.add(dataset, PROV.wasDerivedFrom, doc)
     b.add(dataset, DCTERMS.license, CC_BY_4)
     b.add(dataset, DCTERMS.issued, _date(s.issued))
     if s.about:
@@ -283,7 +345,6 @@ def _source(b: _Builder, sf: SourceFile, variable_labels: dict[str, str]) -> Non
     # the data set is powgraph's reading of the document (CC BY); its figures are the originator's
     b.add(dataset, DCTERMS.creator, b.id("organization", POWGRAPH))
     b.add(dataset, PROV.wasAttributedTo, b.id("organization", POWGRAPH))
-    originator = b.id("organization", s.originator)
     for replaced in sf.replaced:
         old = b.id("observation", s.key, replaced.key)
         b.add(old, RDF.type, PROV.Entity)
@@ -293,15 +354,15 @@ def _source(b: _Builder, sf: SourceFile, variable_labels: dict[str, str]) -> Non
         for successor in replaced.by:
             b.add(old, DCTERMS.isReplacedBy, b.id("observation", s.key, successor))
     for fig in sf.figures:
-        _figure(b, sf, fig, dataset, originator)
+        _figure(b, sf, fig, dataset)
         b.label(
             b.id("observation", s.key, fig.key), f"{fig.printed}: {variable_labels[fig.variable]}"
         )
     for claim in sf.claims:
-        _claim(b, sf, claim, dataset, originator)
+        _claim(b, sf, claim, dataset)
 
 
-def _figure(b: _Builder, sf: SourceFile, f: Figure, dataset: URIRef, origin: URIRef) -> None:
+def _figure(b: _Builder, sf: SourceFile, f: Figure, dataset: URIRef) -> None:
     node = b.id("observation", sf.source.key, f.key)
     b.add(node, RDF.type, QB.Observation)
     b.add(node, QB.dataSet, dataset)
@@ -329,11 +390,11 @@ def _figure(b: _Builder, sf: SourceFile, f: Figure, dataset: URIRef, origin: URI
         b.add(node, POW.smallCount, Literal(True))
     if f.ambiguity:
         b.add(node, POW.ambiguity, Literal(f.ambiguity, lang="en"))
-    b.add(node, PROV.wasDerivedFrom, b.quote(sf, "observation", f.key, f.quote))
-    b.add(node, PROV.wasAttributedTo, origin)
+    b.add(node, PROV.wasDerivedFrom, b.quote(sf, "observation", f.key, f.quote, f.provenance))
+    b.provenance(sf, "observation", f.key, f.provenance)
 
 
-def _claim(b: _Builder, sf: SourceFile, c: Claim, dataset: URIRef, origin: URIRef) -> None:
+def _claim(b: _Builder, sf: SourceFile, c: Claim, dataset: URIRef) -> None:
     node = b.id("claim", sf.source.key, c.key)
     b.add(node, RDF.type, CLAIM_CLASSES[c.kind])
     b.add(node, DCTERMS.isPartOf, dataset)
@@ -368,5 +429,7 @@ def _claim(b: _Builder, sf: SourceFile, c: Claim, dataset: URIRef, origin: URIRe
         b.add(node, POW.rankedArea, b.id("place", area))
     for subject in c.subjects:
         b.add(node, DCTERMS.subject, b.id("place", subject))
-    b.add(node, PROV.wasDerivedFrom, b.quote(sf, "claim", c.key, c.quote))
-    b.add(node, PROV.wasAttributedTo, origin)
+    for ref in c.disputes:
+        b.add(node, CITO.disputes, b.id("observation", *ref.split("/")))
+    b.add(node, PROV.wasDerivedFrom, b.quote(sf, "claim", c.key, c.quote, c.provenance))
+    b.provenance(sf, "claim", c.key, c.provenance)

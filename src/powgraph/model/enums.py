@@ -45,7 +45,26 @@ CLAIM_CLASSES = {
     "trend": POW.TrendClaim,
     "ranking": POW.RankingClaim,
     "qualitative": POW.QualitativeClaim,
+    "dispute": POW.DisputeClaim,
 }
+# how a figure or claim is evidenced, as its source says (Wikidata's "sourcing circumstances")
+EVIDENCE = {
+    "stated": POW.evidenceStated,
+    "reported": POW.evidenceReported,
+    "alleged": POW.evidenceAlleged,
+    "documented": POW.evidenceDocumented,
+    "verified": POW.evidenceVerified,
+}
+# the archive's reliability grade of a quote (../shared/sources/excerpts/INDEX.md)
+RELIABILITY = {
+    "high": POW.reliabilityHigh,
+    "medium-high": POW.reliabilityMediumHigh,
+    "medium": POW.reliabilityMedium,
+    "low-medium": POW.reliabilityLowMedium,
+    "low": POW.reliabilityLow,
+}
+# the roles of the agents behind a figure (prov:qualifiedAttribution, prov:hadRole)
+ROLES = {"originator": POW.originator, "stated_by": POW.statedBy}
 RELATIONS = {"greater-than": POW.greaterThan, "less-than": POW.lessThan}
 TRENDS = {"increasing": POW.increasing, "decreasing": POW.decreasing}
 # a trend's step ("increasing every year"): OWL-Time's temporal units

@@ -13,6 +13,7 @@ KINDS = {
     "claim": SOURCE,
     "quote": SOURCE,
     "selector": SOURCE,
+    "attribution": SOURCE,
     "breakdown": VOCABULARY,
     "concept": VOCABULARY,
     "date": VOCABULARY,
