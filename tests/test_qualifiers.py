@@ -106,6 +106,28 @@ def test_numerals(printed: str, unit: Unit, values: list[D]) -> None:
     assert [n.value for n in numerals(printed, unit)] == values
 
 
+@pytest.mark.parametrize(
+    ("printed", "value", "rounding"),
+    [
+        ("семь тысяч", 7000, 1000),  # ru: "seven thousand", as precise as "7,000"
+        ("более четырех тысяч", 4000, 1000),  # ru, genitive
+        ("около 6 тыс.", 6000, 1000),  # ru, digits and an abbreviated scale word
+        ("більше 6235", 6235, 1),  # uk
+        ("чотирьох тисяч", 4000, 1000),  # uk, genitive
+        ("tremila", 3000, 1000),  # it, one word
+        ("sette mila", 7000, 1000),
+        ("7 mil", 7000, 1000),  # pt
+        ("mehr als vier Tausend", 4000, 1000),  # de
+        ("седум илјади", 7000, 1000),  # mk
+        ("seven thousand", 7000, 1000),
+    ],
+)
+def test_numerals_in_the_archives_languages(printed: str, value: int, rounding: int) -> None:
+    """Quotes stay in their language; the number check reads their words and scale words."""
+    (numeral,) = numerals(printed, Unit.COUNT)
+    assert (numeral.value, numeral.rounding_unit) == (value, rounding)
+
+
 @given(st.integers(min_value=0, max_value=10**9))
 def test_grouped_digits_parse_back(n: int) -> None:
     for sep in (",", " ", "\u00a0", ""):

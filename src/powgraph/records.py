@@ -202,6 +202,7 @@ class Document:
 
     key: str
     title: str
+    title_supplied: bool
     issued: dt.date
     language: str
     publisher: str | None

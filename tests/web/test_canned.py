@@ -91,8 +91,8 @@ def test_statistics_in_headers_name_real_figures(real_graph: Graph, settings: Se
 
 def test_formats_and_citation(client: FlaskClient) -> None:
     """The app fixture caps answers at 5 rows; the exchanges query answers one row per source
-    for each of its 3 statistics, in order of statistic (so up to two sources, every
-    statistic is in the cut table)."""
+    for each of its 3 statistics, in order of statistic (so while no more than two sources give
+    them, every statistic is in the cut table)."""
     answer = client.get("/queries/exchanges", headers={"Accept": "application/json"}).json
     citation = answer["citation"]  # type: ignore[index]
     assert citation["license"] == "https://creativecommons.org/licenses/by/4.0/"
@@ -105,7 +105,8 @@ def test_formats_and_citation(client: FlaskClient) -> None:
     assert as_csv.content_type.startswith("text/csv")
     assert 'rel="license"' in as_csv.headers["Link"] and 'rel="cite-as"' in as_csv.headers["Link"]
     table = list(csv.DictReader(io.StringIO(as_csv.data.decode())))
-    assert {r["printed"] for r in table} == {"just over 6,000", "more than half", "at least 237"}
+    # the founding report's three, and other sources' figures of the same statistics
+    assert {"just over 6,000", "more than half", "at least 237"} <= {r["printed"] for r in table}
     tsv = client.get("/queries/exchanges", headers={"Accept": "text/tab-separated-values"})
     assert tsv.data.decode().splitlines()[0].split("\t")[:3] == [
         "observation",

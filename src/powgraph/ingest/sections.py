@@ -24,7 +24,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "publisher", "url", "note", "reliability",
     ),
     "documents": (
-        "key", "title", "issued", "language", "publisher", "url", "reliability", "translated_by",
+        "key", "title", "title_supplied", "issued", "language", "publisher", "url", "reliability",
+        "translated_by",
     ),
     "observations": (
         "key", "variable", "period", "unit", "printed", "value", "bound", "approximation",

@@ -126,6 +126,7 @@ def _document(f: Fields) -> Document | None:
     document = Document(
         f.key(),
         f.text("title") or "",
+        f.flag("title_supplied"),
         f.date("issued") or dt.date.min,
         f.choice("language", tuple(LANGUAGES)),
         f.ref("publisher", required=False),
@@ -194,6 +195,8 @@ def _figure(f: Fields, text: str, documents: set[str]) -> Figure | None:
         f.fail("printed", f"{printed!r} is not part of the quote")
     if printed and hedge and hedge not in printed:
         f.fail("hedge", f"{hedge!r} is not part of the printed value {printed!r}")
+    if hedge and any(c.isdigit() for c in hedge):
+        f.fail("hedge", f"{hedge!r}: a hedge is the qualifying words, never the number")
     if None in (period, unit, bound, approximation, printed, quote):
         return None
     assert period and unit and bound and approximation and printed and quote

@@ -52,6 +52,7 @@ from powgraph.records import (
 )
 
 STRUCTURE = "figures"
+SUPPLIED = "The title is supplied by powgraph."  # where the text gives none
 VARIABLES = "variables"  # the concept scheme every statistical variable is in
 POWGRAPH = "powgraph"  # data/vocab/agents.yaml: the project, creator of the curated data sets
 # bound kinds where the source gives a value (a point, or "about"): only these have obsValue
@@ -310,7 +311,7 @@ def _source(b: _Builder, sf: SourceFile, variable_labels: dict[str, str]) -> Non
     b.add(doc, RDF.type, PROV.Entity)
     b.add(doc, DCTERMS.title, Literal(s.title, lang=s.language))
     if s.title_supplied:
-        b.add(doc, SKOS.editorialNote, Literal("The title is supplied by powgraph.", lang="en"))
+        b.add(doc, SKOS.editorialNote, Literal(SUPPLIED, lang="en"))
     b.add(doc, DCTERMS.issued, _date(s.issued))
     b.add(doc, DCTERMS.language, LANGUAGES[s.language])
     if s.url:  # where the document itself is (dcterms:source would say it was derived from it)
@@ -325,6 +326,8 @@ def _source(b: _Builder, sf: SourceFile, variable_labels: dict[str, str]) -> Non
         b.add(node, RDF.type, SCHEMA.CreativeWork)
         b.add(node, RDF.type, PROV.Entity)
         b.add(node, DCTERMS.title, Literal(d.title, lang=d.language))
+        if d.title_supplied:
+            b.add(node, SKOS.editorialNote, Literal(SUPPLIED, lang="en"))
         b.add(node, DCTERMS.issued, _date(d.issued))
         b.add(node, DCTERMS.language, LANGUAGES[d.language])
         if d.url:

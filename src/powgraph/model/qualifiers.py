@@ -40,13 +40,52 @@ NUMERALS_PER_BOUND = {Bound.RANGE: 2, Bound.MAGNITUDE: 0}
 _DIGITS = re.compile(
     r"(?<![\w.,])(?P<int>\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?!\w)"
 )
-_WORDS = {
-    word: Decimal(n)
-    for n, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split()
-    )
+# Number words of the archive's languages (en, uk, ru, it, pt, de, mk), with the inflected
+# forms its quotes print ("четырех тысяч", "чотирьох"), and the scale words that multiply them
+# ("семь тысяч", "6 тыс.", "tremila", "7 mil"). Only ``printed`` is read, never a whole quote.
+_NUMBER_WORDS: dict[int, str] = {
+    1: "one один одна одного одну еден една uno una um uma ein eins eine",
+    2: "two два две двух дві двох due dois duas zwei",
+    3: "three три трех трёх трьох tre três drei",
+    4: "four четыре четырех четырёх чотири чотирьох четири quattro quatro vier",
+    5: "five пять пяти п'ять пʼять п’ять п'яти пет cinque cinco fünf",
+    6: "six шесть шести шість шести шест sei seis sechs",
+    7: "seven семь семи сім седум sette sete sieben",
+    8: "eight восемь восьми вісім осум otto oito acht",
+    9: "nine девять девяти дев'ять дев’ять девет nove neun",
+    10: "ten десять десяти десет dieci dez zehn",
+    11: "eleven elf",
+    12: "twelve zwölf",
 }
-_WORD = re.compile(r"\b(" + "|".join(_WORDS) + r"|half)\b", re.IGNORECASE)
+_WORDS = {word: Decimal(n) for n, words in _NUMBER_WORDS.items() for word in words.split()}
+_WORDS["zero"] = Decimal(0)
+_SCALES = {
+    **dict.fromkeys(
+        "thousand тысяча тысячи тысяч тыс тисяча тисячі тисяч тис mila mille mil tausend "
+        "илјада илјади".split(),
+        Decimal(1000),
+    ),
+    **dict.fromkeys(
+        "million миллион миллиона миллионов млн мільйон мільйона мільйонів milione milioni "
+        "milhão milhões millionen mio милион милиони".split(),
+        Decimal(1_000_000),
+    ),
+}
+# Italian writes its thousands as one word: "tremila" is 3,000
+_ITALIAN = {
+    f"{word}mila": value * 1000
+    for word, value in _WORDS.items()
+    if word in "due tre quattro cinque sei sette otto nove dieci".split()
+}
+_WORD = re.compile(
+    r"(?<![\w'’ʼ])("
+    + "|".join(sorted({*_WORDS, *_ITALIAN}, key=len, reverse=True))
+    + r"|half)(?![\w'’ʼ])",
+    re.IGNORECASE,
+)
+_SCALE = re.compile(
+    r"\s*(" + "|".join(sorted(_SCALES, key=len, reverse=True)) + r")(?!\w)\.?", re.IGNORECASE
+)
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)  # every unit here counts or measures something non-negative
 
@@ -71,22 +110,38 @@ class Interval:
 
 
 def numerals(printed: str, unit: Unit) -> list[Numeral]:
-    """Every number in the printed wording, in order: digits with separators, or number words."""
+    """Every number in the printed wording, in order: digits with separators, or number words,
+    each times the scale word after it ("семь тысяч", "6 тыс."), whose size is then the
+    rounding unit (a thousand: "семь тысяч" is as precise as "7,000")."""
     found: list[tuple[int, Numeral]] = []
     for m in _DIGITS.finditer(printed):
         digits = re.sub(r"\D", "", m["int"])
         frac = m["frac"] or ""
         value = Decimal(f"{digits}.{frac}" if frac else digits)
-        found.append((m.start(), Numeral(value, m[0], _rounding_unit(digits, frac, unit))))
+        numeral = Numeral(value, m[0], _rounding_unit(digits, frac, unit))
+        found.append((m.start(), _scaled(numeral, printed, m.end())))
     for m in _WORD.finditer(printed):
         word = m[0].lower()
         if word == "half":
             if unit is not Unit.PERCENT:
                 continue
             found.append((m.start(), Numeral(Decimal(50), m[0], Decimal(1))))
+        elif word in _ITALIAN:
+            found.append((m.start(), Numeral(_ITALIAN[word], m[0], Decimal(1000))))
         else:
-            found.append((m.start(), Numeral(_WORDS[word], m[0], Decimal(1))))
+            numeral = Numeral(_WORDS[word], m[0], Decimal(1))
+            found.append((m.start(), _scaled(numeral, printed, m.end())))
     return [n for _, n in sorted(found, key=lambda pair: pair[0])]
+
+
+def _scaled(numeral: Numeral, printed: str, end: int) -> Numeral:
+    """A numeral times the scale word right after it, if there is one."""
+    scale = _SCALE.match(printed, end)
+    if scale is None:
+        return numeral
+    size = _SCALES[scale[1].lower()]
+    text = numeral.text + scale[0]
+    return Numeral(numeral.value * size, text, numeral.rounding_unit * size)
 
 
 def _rounding_unit(digits: str, frac: str, unit: Unit) -> Decimal:
