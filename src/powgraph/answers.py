@@ -1,5 +1,5 @@
 """Canned queries from the command line: the same rows as the web API, on the embedded store
-or on any SPARQL endpoint (SPARQLWrapper), written as a table, JSON or CSV."""
+or on any SPARQL endpoint (store/remote.py), written as a table, JSON or CSV."""
 
 from __future__ import annotations
 

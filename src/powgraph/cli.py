@@ -79,12 +79,27 @@ def validate_command(settings: Settings) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="serve these RDF files instead of the built graph (repeatable)",
 )
+@click.option(
+    "--store",
+    help="where queries run: 'embedded' (the built graph) or 'sparql+URL', a SPARQL endpoint "
+    "(POWGRAPH_STORE)",
+)
 @click.pass_obj
 def serve_command(
-    settings: Settings, host: str, port: int, workers: int, data: tuple[Path, ...]
+    settings: Settings,
+    host: str,
+    port: int,
+    workers: int,
+    data: tuple[Path, ...],
+    store: str | None,
 ) -> None:
     """Serve the SPARQL endpoint (builds the graph first if there is none)."""
     from powgraph.serve import serve
+
+    if store:
+        settings = replace(settings, store=store)
+    if data and settings.store != "embedded":
+        raise click.UsageError("--data serves files in the embedded store, not in an engine")
 
     if not settings.public_url:
         # every URL the app writes starts with this, never with the client's Host header; the
@@ -112,6 +127,23 @@ def release_command(settings: Settings) -> None:
         done = release(settings)
     state = "released" if done.created else "already released"
     click.echo(f"{state} {done.version}: {done.directory} ({done.triples} triples), now latest")
+
+
+@main.command("publish")
+@click.option("--to", "to", required=True, help="the engine's SPARQL Update endpoint")
+@click.option("--graph-store", help="its SPARQL 1.1 Graph Store Protocol endpoint (default: --to)")
+@click.pass_obj
+def publish_command(settings: Settings, to: str, graph_store: str | None) -> None:
+    """Load the latest release into a SPARQL engine, verify every graph's triples, then serve
+    it there in one switch (the previous version stays served if anything fails)."""
+    from powgraph.publish.engine import publish
+
+    with _exit_codes("; the engine serves what it served before"):
+        done = publish(settings, to, graph_store)
+    click.echo(
+        f"published {done.version} into {to}: {len(done.graphs)} graphs, "
+        f"{sum(done.graphs.values())} triples verified, {done.seconds:.2f} s"
+    )
 
 
 @main.command("queries")

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from powgraph.config import Settings
 from powgraph.publish.build import build, content_digest
-from powgraph.store import EgressNotDenied
+from powgraph.store import REMOTE, EgressNotDenied
 from powgraph.store.embedded import EGRESS, is_current, write_store
 from powgraph.store.sandbox import trial
 
@@ -66,10 +66,12 @@ def serve(settings: Settings, host: str, port: int, workers: int, data: list[Pat
     from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
 
-    directory = prepare(settings, data)
-    if not (trial(settings.query_memory).network_denied or settings.allow_egress):
-        raise EgressNotDenied(EGRESS)
-    os.environ["POWGRAPH_STORE_DIR"] = str(directory)
+    os.environ["POWGRAPH_STORE"] = settings.store  # the web workers read their settings there
+    if not settings.store.startswith(REMOTE):  # else queries run in the engine: nothing to build
+        directory = prepare(settings, data)
+        if not (trial(settings.query_memory).network_denied or settings.allow_egress):
+            raise EgressNotDenied(EGRESS)
+        os.environ["POWGRAPH_STORE_DIR"] = str(directory)
     Granian(
         "powgraph.web.worker:app",
         factory=True,

@@ -20,6 +20,13 @@ INFO = "release.json"
 BAGIT, BAG_INFO = "bagit.txt", "bag-info.txt"
 MANIFEST, TAG_MANIFEST = "manifest-sha256.txt", "tagmanifest-sha256.txt"
 TAG_FILES = (BAGIT, BAG_INFO, MANIFEST, TAG_MANIFEST)
+# In a SPARQL engine (publish/engine.py writes them, store/remote.py reads them): the graph that
+# says what is served (the release's version and named graphs), the graph holding their union
+# (the default graph of every query), and the prefix of the graphs a publish loads before its
+# switch. None is under the base: none is a page, and no query sees them unasked.
+SERVED_GRAPH = "urn:powgraph:served"
+UNION_GRAPH = "urn:powgraph:union"
+STAGING_PREFIX = "urn:powgraph:staging:"
 MEDIA_TYPES = {
     ".ttl": "text/turtle",
     ".gz": "application/gzip",

@@ -1,5 +1,5 @@
-"""Where queries run. One small interface; the embedded pyoxigraph store is the only backend so
-far (a remote one joins it with the canned-queries issue), chosen once at start-up."""
+"""Where queries run. One small interface and two backends, chosen once at start-up: the
+embedded pyoxigraph store (embedded.py) and any SPARQL endpoint (remote.py)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ class QueryJob:
     base_iri: str | None = None  # given only when the query has relative IRIs (it costs)
     bindings: tuple[Binding, ...] = ()  # variables bound to RDF terms, never pasted into text
     prefixes: tuple[tuple[str, str], ...] = ()  # predeclared (name, IRI); the query's own win
+    own_dataset: bool = False  # the text names its dataset (FROM, FROM NAMED): none is added
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,10 @@ def open_store(settings: Settings, directory: Path | None = None, processes: int
         from powgraph.store.remote import RemoteStore
 
         endpoint = settings.store.removeprefix(REMOTE)
-        return RemoteStore(endpoint, settings.row_cap, settings.query_timeout)
+        count = processes or settings.query_processes
+        return RemoteStore(
+            endpoint, settings.row_cap, settings.query_timeout, settings.byte_cap, count
+        )
     if settings.store != "embedded":
         raise PowgraphError(f"unknown store {settings.store!r}: 'embedded' or 'sparql+URL'")
     from powgraph.store.embedded import open_embedded

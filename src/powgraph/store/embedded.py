@@ -30,7 +30,7 @@ from powgraph.store import (
     QueryTooLarge,
     StoreInfo,
 )
-from powgraph.store.results import serialize
+from powgraph.store.results import invalid_regex, serialize
 from powgraph.store.sandbox import Confinement, confine
 
 INFO_FILE = "store.json"
@@ -130,17 +130,9 @@ def _child(conn: Connection, path: str, limits: Limits, untrusted: bool) -> None
 
 
 def _answer(store: ox.Store, job: QueryJob, limits: Limits) -> tuple[Any, ...]:
-    for pattern, flags in job.regexes:
-        check = store.query(
-            "SELECT ?p ?f (REGEX('', ?p, ?f) AS ?ok) {}",
-            substitutions={
-                ox.Variable("p"): ox.Literal(pattern),
-                ox.Variable("f"): ox.Literal(flags),
-            },
-        )
-        assert isinstance(check, ox.QuerySolutions)
-        if next(check)["ok"] is None:
-            return ("regex", f"invalid regular expression {pattern!r} (flags {flags!r})")
+    invalid = invalid_regex(job.regexes)
+    if invalid:
+        return ("regex", invalid)
 
     def run() -> Any:
         return store.query(

@@ -48,6 +48,26 @@ NATIVE = {
 SMALL = 256  # rows that Python writes faster than running the query again for pyoxigraph
 
 
+_REGEX_CHECK = ox.Store()  # empty, in memory: REGEX needs no data
+
+
+def invalid_regex(regexes: tuple[tuple[str, str], ...]) -> str | None:
+    """What is wrong with the first constant regular expression the engine cannot compile (an
+    engine would answer no rows, or fail mid-query); None when all compile."""
+    for pattern, flags in regexes:
+        check = _REGEX_CHECK.query(
+            "SELECT ?p ?f (REGEX('', ?p, ?f) AS ?ok) {}",
+            substitutions={
+                ox.Variable("p"): ox.Literal(pattern),
+                ox.Variable("f"): ox.Literal(flags),
+            },
+        )
+        assert isinstance(check, ox.QuerySolutions)
+        if next(check)["ok"] is None:
+            return f"invalid regular expression {pattern!r} (flags {flags!r})"
+    return None
+
+
 class _TooLarge(Exception):
     """The answer grew past the byte cap while being written."""
 
@@ -71,26 +91,27 @@ class _Bounded:
 
 
 def serialize(
-    result: Any, fmt: str, cap: int, byte_cap: int, rerun: Callable[[], Any]
+    result: Any, fmt: str, cap: int, byte_cap: int, rerun: Callable[[], Any] | None = None
 ) -> Serialized:
     """Any pyoxigraph query result in the format named (already negotiated for its form),
     cut at ``cap`` rows and ``byte_cap`` bytes, counted on what the engine returns (never on
     a LIMIT read in the text). pyoxigraph writes solutions 10x faster than Python but cannot
     stop at a cap: the solutions are counted first; a large answer within the caps is then
-    written by pyoxigraph from a second run, anything cut is written here and marked."""
+    written by pyoxigraph from a second run (when ``rerun`` can make one), anything cut is
+    written here and marked. A graph may be any iterable of triples."""
     if isinstance(result, ox.QueryBoolean):
-        return Serialized(_boolean(bool(result), fmt), False)
+        return Serialized(boolean(bool(result), fmt), False)
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
         rows, truncated = capped(result, cap)
-        if not truncated and len(rows) > SMALL:
+        if rerun is not None and not truncated and len(rows) > SMALL:
             out = _Bounded(byte_cap)
             try:
                 rerun().serialize(out, format=NATIVE[fmt])
                 return Serialized(b"".join(out.parts), False)
             except _TooLarge:
                 pass
-        return _solutions(fmt, names, rows, truncated, byte_cap)
+        return solutions(fmt, names, rows, truncated, byte_cap)
     triples, truncated = capped(result, cap)
     while True:
         body = ox.serialize(triples, format=GRAPH_FORMATS[fmt]) or b""
@@ -100,10 +121,11 @@ def serialize(
         triples = triples[: min(len(triples) - 1, len(triples) * byte_cap // len(body))]
 
 
-def _solutions(
+def solutions(
     fmt: str, names: list[str], rows: list[Any], truncated: bool, byte_cap: int
 ) -> Serialized:
-    """Solutions written here, as many as fit in the byte cap (a document is never cut)."""
+    """Solutions (each a mapping of variable name to term) written here, as many as fit in the
+    byte cap (a document is never cut)."""
     writer = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[fmt]
     while True:
         body = writer(names, rows, truncated)
@@ -113,7 +135,8 @@ def _solutions(
         rows = rows[: min(len(rows) - 1, len(rows) * byte_cap // len(body))]
 
 
-def _boolean(value: bool, fmt: str) -> bytes:
+def boolean(value: bool, fmt: str) -> bytes:
+    """An ASK answer in SPARQL JSON or XML."""
     if fmt == "json":
         return json.dumps({"head": {}, "boolean": value}).encode()
     return (

@@ -114,6 +114,7 @@ def _answer(text: str, params: dict[str, list[str]]) -> Response:
         inspected.regexes,
         public_url() + "/sparql" if inspected.relative else None,
         prefixes=tuple(QUERY_PREFIXES.items()),
+        own_dataset=bool(inspected.graphs),
     )
     key = (rt.store.info.version, job)
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
