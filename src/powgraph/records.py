@@ -72,6 +72,20 @@ class Breakdown:
 
 
 @dataclass(frozen=True)
+class Facets:
+    """What a statistical variable counts, as Data Commons builds it: a population, the
+    categories that constrain it (sorted: their order says nothing), the property measured
+    and the statistic, and for a share the variable it is a share of. The same facets are the
+    same variable, whoever states a figure for it."""
+
+    population: str
+    constraints: tuple[str, ...]
+    measured_property: str = "count"
+    stat_type: str = "measured-value"
+    denominator: str | None = None
+
+
+@dataclass(frozen=True)
 class Variable:
     key: str
     label: str
@@ -84,6 +98,16 @@ class Variable:
     measured_property: str
     stat_type: str
     replaced_by: tuple[str, ...] = ()  # a withdrawn variable: its URI stays, pointing here
+
+    @property
+    def facets(self) -> Facets:
+        return Facets(
+            self.population,
+            tuple(sorted(self.constraints)),
+            self.measured_property,
+            self.stat_type,
+            self.denominator,
+        )
 
 
 @dataclass(frozen=True)
@@ -149,6 +173,7 @@ class Figure:
     ambiguity: str | None
     quote: Quote
     provenance: Provenance = Provenance()
+    facets: Facets | None = None  # given instead of a variable key: the loader names it
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from powgraph.errors import DataError
+from powgraph.ingest.facets import name_variables
 from powgraph.ingest.reader import Reader
 from powgraph.ingest.references import check_references
 from powgraph.ingest.sections import CLAIM_FIELDS, FIELDS
@@ -48,6 +49,7 @@ def load_data(data_dir: Path) -> Data:
         tuple(variables),
         tuple(s for s in sources if s is not None),
     )
+    data = name_variables(reader, data)
     check_references(reader, data)
     if reader.problems:
         raise DataError(reader.problems)

@@ -35,6 +35,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "claims": ("key", "type", "label", "quote", "hedge", "ambiguity", *PROVENANCE),
     "replaced": ("key", "by", "note"),
 }  # fmt: skip
+# a variable given by its facets in an observation, instead of a key (records.Facets)
+FACET_FIELDS = ("population", "constraints", "measured_property", "stat_type", "denominator")
 CLAIM_FIELDS = {
     "comparison": ("left", "relation", "right"),
     "trend": ("variable", "period", "trend", "step", "degree"),

@@ -11,13 +11,15 @@ from typing import Any
 from powgraph.errors import Problem
 from powgraph.ingest.fields import Fields
 from powgraph.ingest.reader import Reader
-from powgraph.ingest.sections import CLAIM_FIELDS, FIELDS
+from powgraph.ingest.sections import CLAIM_FIELDS, FACET_FIELDS, FIELDS
 from powgraph.model.enums import (
     CLAIM_CLASSES,
     EVIDENCE,
     LANGUAGES,
+    MEASURED_PROPERTIES,
     RELATIONS,
     RELIABILITY,
+    STAT_TYPES,
     STEPS,
     TRENDS,
 )
@@ -34,6 +36,7 @@ from powgraph.published import VOCABULARY_GRAPH
 from powgraph.records import (
     Claim,
     Document,
+    Facets,
     Figure,
     Provenance,
     Quote,
@@ -185,7 +188,8 @@ def _quote(f: Fields, text: str) -> Quote | None:
 
 def _figure(f: Fields, text: str, documents: set[str]) -> Figure | None:
     f.only(*FIELDS["observations"])
-    key, variable = f.key(), f.ref("variable") or ""
+    key = f.key()
+    variable, facets = _variable(f)
     period, end_inferred = f.period("period")
     unit, bound = f.enum("unit", Unit), f.enum("bound", Bound)
     approximation = f.enum("approximation", Approximation)
@@ -210,7 +214,27 @@ def _figure(f: Fields, text: str, documents: set[str]) -> Figure | None:
     return Figure(
         key, variable, period, end_inferred, unit, printed, values, bound, approximation, hedge,
         interval, f.flag("small_count"), f.text("ambiguity", required=False), quote, provenance,
+        facets,
     )  # fmt: skip
+
+
+def _variable(f: Fields) -> tuple[str, Facets | None]:
+    """A variable's key, or its facets ({population, constraints, ...}): the loader then finds
+    the variable with those facets, or names a new one (ingest.facets)."""
+    if not isinstance(f.data.get("variable"), dict):
+        return f.ref("variable") or "", None
+    sub = Fields(f.problems, f.file, f"{f.row}, variable", f.data["variable"])
+    sub.line = f.line
+    sub.only(*FACET_FIELDS)
+    facets = Facets(
+        sub.ref("population") or "",
+        tuple(sorted(sub.refs("constraints"))),
+        sub.choice("measured_property", tuple(MEASURED_PROPERTIES), default="count"),
+        sub.choice("stat_type", tuple(STAT_TYPES), default="measured-value"),
+        sub.ref("denominator", required=False),
+    )
+    f.ok = f.ok and sub.ok
+    return "", facets
 
 
 def _values(f: Fields, unit: Unit, bound: Bound, printed: str) -> tuple[Decimal, ...] | None:
