@@ -96,6 +96,15 @@ class POW(DefinedNamespace):
     statedBy: URIRef
     variantOf: URIRef
     conflictsWith: URIRef
+    # events
+    PrisonerExchange: URIRef
+    event: URIRef
+    stageDate: URIRef
+    party: URIRef
+    mediator: URIRef
+    numbering: URIRef
+    numberedBy: URIRef
+    ordinalNumber: URIRef
     rankedArea: URIRef
     # code lists
     BoundKinds: URIRef

@@ -39,6 +39,20 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Exchange:
+    """A prisoner exchange: an event, never a count. Its date, or the date of each stage; the
+    states exchanging; the state that mediated; the number each authority gives it ("the
+    69th"). Figures of people returned in it point at it."""
+
+    key: str
+    label: str
+    dates: tuple[dt.date, ...]
+    parties: tuple[str, ...]
+    mediator: str | None
+    ordinals: tuple[tuple[str, int], ...]  # (organisation key, its number for the exchange)
+
+
+@dataclass(frozen=True)
 class Population:
     key: str
     label: str
@@ -174,6 +188,7 @@ class Figure:
     quote: Quote
     provenance: Provenance = Provenance()
     facets: Facets | None = None  # given instead of a variable key: the loader names it
+    exchange: str | None = None  # the exchange the figure counts in (a key of exchanges.yaml)
 
 
 @dataclass(frozen=True)
@@ -275,3 +290,4 @@ class Data:
     breakdowns: tuple[Breakdown, ...]
     variables: tuple[Variable, ...]
     sources: tuple[SourceFile, ...]
+    exchanges: tuple[Exchange, ...] = ()

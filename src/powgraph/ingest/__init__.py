@@ -15,6 +15,7 @@ from powgraph.ingest.sources import source_file
 from powgraph.ingest.vocab import (
     breakdown,
     event,
+    exchange,
     organization,
     place,
     population,
@@ -38,6 +39,10 @@ def load_data(data_dir: Path) -> Data:
     schemes = reader.collect(categories, "schemes", scheme)
     breakdowns = reader.collect(categories, "breakdowns", breakdown)
     variables = reader.collect(vocab / "variables.yaml", "variables", variable)
+    exchanges_file = vocab / "exchanges.yaml"  # optional: a data/ may know of no exchange
+    exchanges = (
+        reader.collect(exchanges_file, "exchanges", exchange) if exchanges_file.exists() else []
+    )
     sources = [source_file(reader, path) for path in sorted((data_dir / "sources").glob("*.yaml"))]
     data = Data(
         tuple(organizations),
@@ -48,6 +53,7 @@ def load_data(data_dir: Path) -> Data:
         tuple(breakdowns),
         tuple(variables),
         tuple(s for s in sources if s is not None),
+        tuple(exchanges),
     )
     data = name_variables(reader, data)
     check_references(reader, data)

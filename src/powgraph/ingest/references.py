@@ -35,6 +35,15 @@ def check_references(reader: Reader, data: Data) -> None:
         missing(variables_file, row, "breakdown", v.breakdown, breakdowns, "breakdown")
         for ref in v.replaced_by:
             missing(variables_file, row, "replaced_by", ref, variables, "variable")
+    exchanges_file = reader.name(reader.data_dir / "vocab" / "exchanges.yaml")
+    for x in data.exchanges:
+        row = f"exchanges ({x.key})"
+        for party in x.parties:
+            missing(exchanges_file, row, "parties", party, places, "place")
+        missing(exchanges_file, row, "mediator", x.mediator, places, "place")
+        for org, _ in x.ordinals:
+            missing(exchanges_file, row, "ordinals", org, orgs, "organization")
+    exchanges = {x.key for x in data.exchanges}
     figures = {f"{sf.source.key}/{fig.key}" for sf in data.sources for fig in sf.figures}
     for sf in data.sources:
         file = sf.file
@@ -47,6 +56,9 @@ def check_references(reader: Reader, data: Data) -> None:
                 row, prov = f"{section} ({item.key})", item.provenance
                 missing(file, row, "originator", prov.originator, orgs, "organization")
                 missing(file, row, "stated_by", prov.stated_by, orgs, "organization")
+                if section == "observations":
+                    exchange = getattr(item, "exchange", None)
+                    missing(file, row, "exchange", exchange, exchanges, "exchange")
                 for name in ("variant_of", "conflicts_with"):
                     for ref in getattr(prov, name):
                         missing(file, row, name, ref, figures, "figure (source-key/figure-key)")

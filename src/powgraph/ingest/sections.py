@@ -12,6 +12,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "places": ("key", "label", "alt_labels", "type", "within", "wikidata", "iso3166_2"),
     "events": ("key", "label", "alt_labels", "begin", "wikidata"),
     "populations": ("key", "label", "definition"),
+    "exchanges": ("key", "label", "dates", "parties", "mediator", "ordinals"),
     "schemes": ("key", "label", "concepts"),
     "concepts": ("key", "label", "definition"),
     "breakdowns": ("key", "label", "exhaustive"),
@@ -30,7 +31,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "observations": (
         "key", "variable", "period", "unit", "printed", "value", "bound", "approximation",
         "hedge", "min", "max", "min_inclusive", "max_inclusive", "small_count", "ambiguity",
-        "quote", *PROVENANCE,
+        "quote", "exchange", *PROVENANCE,
     ),
     "claims": ("key", "type", "label", "quote", "hedge", "ambiguity", *PROVENANCE),
     "replaced": ("key", "by", "note"),

@@ -214,7 +214,7 @@ def _figure(f: Fields, text: str, documents: set[str]) -> Figure | None:
     return Figure(
         key, variable, period, end_inferred, unit, printed, values, bound, approximation, hedge,
         interval, f.flag("small_count"), f.text("ambiguity", required=False), quote, provenance,
-        facets,
+        facets, f.ref("exchange", required=False),
     )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from powgraph.records import (
     Breakdown,
     Concept,
     Event,
+    Exchange,
     Organization,
     Place,
     Population,
@@ -47,6 +48,32 @@ def event(f: Fields) -> Event | None:
         return None
     return Event(
         f.key(), f.text("label") or "", f.texts("alt_labels"), begin, f.text("wikidata", False)
+    )
+
+
+def exchange(f: Fields) -> Exchange | None:
+    """A prisoner exchange (vocab/exchanges.yaml): an event figures of returned people name."""
+    f.only(*FIELDS["exchanges"])
+    dates = [f._as_date("dates", d) for d in f.get("dates", list, True, "a list of dates") or ()]
+    if not dates:
+        f.fail("dates", "give the exchange's date, or each stage's")
+    ordinals = []
+    for item in f.get("ordinals", list, False, "a list of {by, number}") or ():
+        sub = Fields(f.problems, f.file, f"{f.row}, ordinals", item)
+        sub.line = f.line
+        sub.only("by", "number")
+        number = sub.get("number", int, True, "a whole number")
+        ordinals.append((sub.ref("by") or "", number if isinstance(number, int) else 0))
+        f.ok = f.ok and sub.ok
+    if not f.ok or None in dates:
+        return None
+    return Exchange(
+        f.key(),
+        f.text("label") or "",
+        tuple(sorted(d for d in dates if d is not None)),
+        f.refs("parties"),
+        f.ref("mediator", required=False),
+        tuple(ordinals),
     )
 
 

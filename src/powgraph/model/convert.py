@@ -42,6 +42,7 @@ from powgraph.namespaces import (
 from powgraph.records import (
     Claim,
     Data,
+    Exchange,
     Figure,
     Period,
     Provenance,
@@ -213,6 +214,8 @@ def convert(data: Data, base_iri: str) -> Graph:
         b.add(node, SCHEMA.startDate, _date(e.begin))
         if e.wikidata:
             b.add(node, SKOS.exactMatch, WD[e.wikidata])
+    for x in data.exchanges:
+        _exchange(b, x)
     for pop in data.populations:
         node = b.id("population", pop.key)
         b.add(node, RDF.type, POW.Population)
@@ -259,6 +262,28 @@ def text_graph(data: Data, base_iri: str) -> Graph:
 def _document_iri(ids: Ids, sf: SourceFile, document: str | None) -> URIRef:
     """The source's own document, or another the file quotes (id/source/KEY/DOCUMENT)."""
     return ids("source", sf.source.key, *(() if document is None else (document,)))
+
+
+def _exchange(b: _Builder, x: Exchange) -> None:
+    """A prisoner exchange as an event: its day (or its stages' first and last), the states
+    exchanging, the mediator, and each authority's number for it."""
+    node = b.id("exchange", x.key)
+    b.add(node, RDF.type, POW.PrisonerExchange)
+    b.add(node, RDF.type, SCHEMA.Event)
+    b.label(node, x.label)
+    b.add(node, SCHEMA.startDate, _date(x.dates[0]))
+    b.add(node, SCHEMA.endDate, _date(x.dates[-1]))
+    for day in x.dates:
+        b.add(node, POW.stageDate, _date(day))
+    for party in x.parties:
+        b.add(node, POW.party, b.id("place", party))
+    if x.mediator:
+        b.add(node, POW.mediator, b.id("place", x.mediator))
+    for org, number in x.ordinals:
+        ordinal = b.id("exchange", x.key, "ordinal", org)
+        b.add(node, POW.numbering, ordinal)
+        b.add(ordinal, POW.numberedBy, b.id("organization", org))
+        b.add(ordinal, POW.ordinalNumber, Literal(number))
 
 
 def _structure(b: _Builder) -> None:
@@ -391,6 +416,8 @@ def _figure(b: _Builder, sf: SourceFile, f: Figure, dataset: URIRef) -> None:
         b.add(node, POW.periodEndInferred, Literal(True))
     if f.small_count:
         b.add(node, POW.smallCount, Literal(True))
+    if f.exchange:
+        b.add(node, POW.event, b.id("exchange", f.exchange))
     if f.ambiguity:
         b.add(node, POW.ambiguity, Literal(f.ambiguity, lang="en"))
     b.add(node, PROV.wasDerivedFrom, b.quote(sf, "observation", f.key, f.quote, f.provenance))

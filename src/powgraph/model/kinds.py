@@ -18,6 +18,7 @@ KINDS = {
     "concept": VOCABULARY,
     "date": VOCABULARY,
     "event": VOCABULARY,
+    "exchange": VOCABULARY,
     "organization": VOCABULARY,
     "period": VOCABULARY,
     "place": VOCABULARY,
