@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, QB, RDF
 from powgraph.checks import validate
 from powgraph.config import Settings
 from powgraph.model.convert import text_graph
-from powgraph.namespaces import CITO, OA, POW
+from powgraph.namespaces import CITO, OA, POW, SDMX_MEASURE
 from powgraph.publish.build import Checked
 from powgraph.queries import bind, read_queries, rows
 from powgraph.records import Data
@@ -119,3 +119,39 @@ def test_a_conflicting_pair_without_a_link_fails_the_shapes(
     report = validate(graph, shapes_graph, ontology, extra=text_graph(real_data, settings.base_iri))
     assert "UnlinkedConflictShape" in violated_shapes(report, shapes_graph)
     assert real_checked.report.conforms  # with the links, the same data conforms
+
+
+SHARE_PARTS = """
+PREFIX pow: <https://w3id.org/powgraph/def#>
+PREFIX schema: <https://schema.org/>
+PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
+SELECT ?share ?numerator WHERE {
+  ?share pow:statisticalVariable ?v ; pow:referencePeriod ?p .
+  ?v schema:measurementDenominator ?whole ; schema:populationType ?population .
+  ?part schema:populationType ?population .
+  FILTER (?part != ?v)
+  FILTER NOT EXISTS { ?part schema:measurementDenominator ?other }
+  FILTER NOT EXISTS { ?v pow:constraint ?c FILTER NOT EXISTS { ?part pow:constraint ?c } }
+  FILTER NOT EXISTS { ?part pow:constraint ?d FILTER NOT EXISTS { ?v pow:constraint ?d } }
+  ?numerator pow:statisticalVariable ?part ; pow:referencePeriod ?p ; sdmx-measure:obsValue ?n .
+  ?denominator pow:statisticalVariable ?whole ; pow:referencePeriod ?p ; sdmx-measure:obsValue ?dv .
+}"""
+
+
+def test_a_share_agrees_with_its_numerator_and_denominator(
+    real_checked: Checked, real_data: Data, shapes: tuple[Graph, Graph], settings: Settings
+) -> None:
+    """A UN share of those interviewed (68% of 174) and the count behind it (119): the data
+    agrees; a numerator changed to disagree fails SHACL."""
+    graph = Graph()
+    for triple in real_checked.graph:
+        graph.add(triple)
+    pairs = list(graph.query(SHARE_PARTS))
+    assert pairs  # a share whose numerator and denominator are stated too
+    _, numerator = pairs[0]
+    for triple in list(graph.triples((numerator, SDMX_MEASURE.obsValue, None))):
+        graph.remove(triple)
+    graph.add((numerator, SDMX_MEASURE.obsValue, Literal(0)))
+    shapes_graph, ontology = shapes
+    report = validate(graph, shapes_graph, ontology, extra=text_graph(real_data, settings.base_iri))
+    assert "ShareConsistencyShape" in violated_shapes(report, shapes_graph)

@@ -131,6 +131,7 @@ class Period:
 
     begin: dt.date | None
     end: dt.date
+    months: int | None = None  # "the past 18 months": counted back from ``end``, its anchor
 
     @property
     def is_instant(self) -> bool:

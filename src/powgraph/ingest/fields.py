@@ -145,10 +145,14 @@ class Fields:
         inferred = spec.get("end_inferred", False)
         if not isinstance(inferred, bool):
             self.fail(name, "end_inferred must be true or false")
-        forms = {"begin", "end"}, {"at"}, {"year"}, {"month"}, {"until"}
+        forms = {"begin", "end"}, {"at"}, {"year"}, {"month"}, {"until"}, {"months", "until"}
         given = set(spec) - {"end_inferred"}
         if given not in forms:
-            self.fail(name, "give one of {begin, end}, {at}, {year}, {month: YYYY-MM}, {until}")
+            self.fail(
+                name,
+                "give one of {begin, end}, {at}, {year}, {month: YYYY-MM}, {until}, "
+                "{months, until}",
+            )
             return None, False
         try:
             period = periods.period(spec)

@@ -1,5 +1,5 @@
-"""Periods as editors write them ({begin, end}, {at}, {year}, {month}, {until}: no start given)
-and dates (YYYY-MM-DD)."""
+"""Periods as editors write them ({begin, end}, {at}, {year}, {month}, {until}: no start given,
+{months, until}: "the past N months" before an anchor) and dates (YYYY-MM-DD)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ from powgraph.records import Period
 
 
 def period(spec: dict[str, Any]) -> Period:
+    if (
+        "months" in spec
+    ):  # "the past 18 months", anchored at ``until`` (what the wording counts from)
+        months, end = spec["months"], date(spec["until"])
+        if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+            raise ValueError(f"months must be a whole number of months, got {months!r}")
+        year, month = divmod(end.year * 12 + end.month - 1 - months, 12)
+        begin = dt.date(year, month + 1, min(end.day, 28))
+        return Period(begin, end, months)
     if "until" in spec:  # the source gives no start
         return Period(None, date(spec["until"]))
     if "at" in spec:

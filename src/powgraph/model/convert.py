@@ -130,6 +130,9 @@ class _Builder:
         self.add(node, RDF.type, TIME.ProperInterval)
         begin = period.begin.isoformat() if period.begin else "start not given"
         self.label(node, f"{begin} – {period.end.isoformat()}")
+        if period.months:  # "the past 18 months": the wording's duration, back from its anchor
+            duration = Literal(f"P{period.months}M", datatype=XSD.duration)
+            self.add(node, TIME.hasXSDDuration, duration)
         if period.begin:
             self.add(node, TIME.hasBeginning, self._instant(period.begin))
         self.add(node, TIME.hasEnd, self._instant(period.end))

@@ -77,10 +77,12 @@ _ITALIAN = {
     for word, value in _WORDS.items()
     if word in "due tre quattro cinque sei sette otto nove dieci".split()
 }
+# "half", of a share, in the archive's languages
+_HALF = {"half", "metade", "metà", "половина", "половину", "половини", "hälfte"}
 _WORD = re.compile(
     r"(?<![\w'’ʼ])("
-    + "|".join(sorted({*_WORDS, *_ITALIAN}, key=len, reverse=True))
-    + r"|half)(?![\w'’ʼ])",
+    + "|".join(sorted({*_WORDS, *_ITALIAN, *_HALF}, key=len, reverse=True))
+    + r")(?![\w'’ʼ])",
     re.IGNORECASE,
 )
 _SCALE = re.compile(
@@ -122,7 +124,7 @@ def numerals(printed: str, unit: Unit) -> list[Numeral]:
         found.append((m.start(), _scaled(numeral, printed, m.end())))
     for m in _WORD.finditer(printed):
         word = m[0].lower()
-        if word == "half":
+        if word in _HALF:
             if unit is not Unit.PERCENT:
                 continue
             found.append((m.start(), Numeral(Decimal(50), m[0], Decimal(1))))
