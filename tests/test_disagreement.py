@@ -155,3 +155,26 @@ def test_a_share_agrees_with_its_numerator_and_denominator(
     shapes_graph, ontology = shapes
     report = validate(graph, shapes_graph, ontology, extra=text_graph(real_data, settings.base_iri))
     assert "ShareConsistencyShape" in violated_shapes(report, shapes_graph)
+
+
+def test_our_translations_are_labelled_as_ours(real_graph: Graph, settings: Settings) -> None:
+    """A quote in Russian, Ukrainian or Portuguese may carry an English translation: ours,
+    created by powgraph and said so, never in the quote's place."""
+    translations = list(real_graph.subject_objects(POW.translation))
+    assert translations
+    powgraph = URIRef(f"{settings.base_iri}id/organization/powgraph")
+    for quote, body in translations:
+        exact = real_graph.value(real_graph.value(quote, OA.hasSelector), OA.exact)
+        assert isinstance(exact, Literal) and exact.language != "en"
+        text = real_graph.value(body, RDF.value)
+        assert isinstance(text, Literal) and text.language == "en" and text != exact
+        assert real_graph.value(body, DCTERMS.creator) == powgraph
+
+
+def test_figures_say_how_they_are_evidenced(real_graph: Graph) -> None:
+    """Every figure and claim has an evidence status, and the archive's sources use several:
+    a party's statement, a report at second hand, a monitoring body's documentation."""
+    figures = set(real_graph.subjects(RDF.type, QB.Observation))
+    assert all(real_graph.value(f, POW.evidenceStatus) is not None for f in figures)
+    used = {real_graph.value(f, POW.evidenceStatus) for f in figures}
+    assert {POW.evidenceStated, POW.evidenceReported, POW.evidenceDocumented} <= used

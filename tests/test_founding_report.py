@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, QB, RDF, TIME
+from rdflib.namespace import DCTERMS, PROV, QB, RDF, TIME
 
 from powgraph.config import Settings
 from powgraph.model.enums import CLAIM_CLASSES
@@ -165,3 +165,20 @@ def test_readings_fixed_on_review(real_graph: Graph, settings: Settings) -> None
     assert set(real_graph.objects(old, DCTERMS.isReplacedBy)) == {
         _node("observation", key, settings) for key in ("age-youngest", "age-oldest")
     }
+
+
+def test_the_outlets_own_figures_are_the_outlets(real_graph: Graph, settings: Settings) -> None:
+    """The report attributes only part of its figures to "I Want to Live": the lede's 10,000,
+    the 6,000 "according to statistics", the 237 and "Four" are the outlet's own."""
+    outlet = URIRef(f"{settings.base_iri}id/organization/founding-report-outlet")
+    project = URIRef(f"{settings.base_iri}id/organization/i-want-to-live")
+    own = {
+        "captured-total",
+        "returned-to-russia",
+        "died-or-missing-after-return",
+        "held-second-time",
+    }
+    for figure in observations_of(real_graph, dataset_iri(settings.base_iri)):
+        key = str(figure).rsplit("/", 1)[-1]
+        agents = set(real_graph.objects(figure, PROV.wasAttributedTo))
+        assert agents == ({outlet} if key in own else {project}), key

@@ -27,6 +27,8 @@ URI_FORMS = {
     "quote": rf"{KEY}/(observation|claim)/{KEY}",
     "selector": rf"{KEY}/(observation|claim)/{KEY}",
     "attribution": rf"{KEY}/(observation|claim)/{KEY}/(originator|stated-by)",
+    "translation": rf"{KEY}/(observation|claim)/{KEY}",
+    "exchange": rf"{KEY}(/ordinal/{KEY})?",
     "source": rf"{KEY}(/{KEY})?",  # a source file's own document, or another it quotes
     "period": rf"({DATE}--|until-){DATE}",  # until-: the source gives no start
     "date": DATE,

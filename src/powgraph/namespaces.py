@@ -96,6 +96,7 @@ class POW(DefinedNamespace):
     statedBy: URIRef
     variantOf: URIRef
     conflictsWith: URIRef
+    translation: URIRef
     # events
     PrisonerExchange: URIRef
     event: URIRef

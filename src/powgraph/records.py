@@ -167,6 +167,8 @@ class Provenance:
     reliability: str | None = None  # None: the document's grade, if any
     variant_of: tuple[str, ...] = ()
     conflicts_with: tuple[str, ...] = ()
+    see_also: tuple[str, ...] = ()  # publications an editor's note cites (their URLs)
+    translation: str | None = None  # our English translation of the quote, published as ours
 
 
 @dataclass(frozen=True)

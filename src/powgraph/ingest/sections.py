@@ -5,7 +5,7 @@ from __future__ import annotations
 # who and what stand behind a figure or a claim (records.Provenance)
 PROVENANCE = (
     "document", "originator", "stated_by", "evidence", "reliability", "variant_of",
-    "conflicts_with",
+    "conflicts_with", "see_also", "translation",
 )  # fmt: skip
 FIELDS: dict[str, tuple[str, ...]] = {
     "organizations": ("key", "label", "alt_labels", "definition"),

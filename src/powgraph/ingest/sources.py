@@ -145,6 +145,10 @@ def _provenance(f: Fields, documents: set[str]) -> Provenance:
     document = f.ref("document", required=False)
     if document is not None and document not in documents:
         f.fail("document", f"no document {document!r} in this file's documents")
+    see_also = f.texts("see_also")
+    for url in see_also:
+        if not url.startswith(("https://", "http://")):
+            f.fail("see_also", f"{url!r} is not the URL of a publication")
     return Provenance(
         document,
         f.ref("originator", required=False),
@@ -153,6 +157,8 @@ def _provenance(f: Fields, documents: set[str]) -> Provenance:
         _reliability(f),
         f.refs("variant_of"),
         f.refs("conflicts_with"),
+        see_also,
+        f.text("translation", required=False),
     )
 
 

@@ -54,6 +54,7 @@ from powgraph.records import (
 
 STRUCTURE = "figures"
 SUPPLIED = "The title is supplied by powgraph."  # where the text gives none
+OUR_TRANSLATION = "powgraph's translation of the quote, not the source's words."
 VARIABLES = "variables"  # the concept scheme every statistical variable is in
 POWGRAPH = "powgraph"  # data/vocab/agents.yaml: the project, creator of the curated data sets
 # bound kinds where the source gives a value (a point, or "about"): only these have obsValue
@@ -158,6 +159,13 @@ class _Builder:
         if grade:
             self.add(node, POW.reliability, RELIABILITY[grade])
         language = sf.language(provenance.document)
+        if provenance.translation:  # ours, labelled so: never published as the source's words
+            body = self.id("translation", sf.source.key, kind, key)
+            self.add(node, POW.translation, body)
+            self.add(body, RDF.type, OA.TextualBody)
+            self.add(body, RDF.value, Literal(provenance.translation, lang="en"))
+            self.add(body, DCTERMS.creator, self.id("organization", POWGRAPH))
+            self.add(body, SKOS.note, Literal(OUR_TRANSLATION, lang="en"))
         self.add(selector, RDF.type, OA.TextQuoteSelector)
         self.add(selector, OA.exact, Literal(quote.exact, lang=language))
         self.add(selector, OA.prefix, Literal(quote.prefix, lang=language))
@@ -179,6 +187,8 @@ class _Builder:
             self.add(attribution, PROV.agent, self.id("organization", agent))
             self.add(attribution, PROV.hadRole, ROLES[role])
         self.add(node, POW.evidenceStatus, EVIDENCE[p.evidence])
+        for url in p.see_also:  # the publications an editorial note cites
+            self.add(node, RDFS.seeAlso, URIRef(url))
         for ref in p.variant_of:
             self.add(node, POW.variantOf, self.id("observation", *ref.split("/")))
         for ref in p.conflicts_with:

@@ -14,6 +14,7 @@ KINDS = {
     "quote": SOURCE,
     "selector": SOURCE,
     "attribution": SOURCE,
+    "translation": SOURCE,
     "breakdown": VOCABULARY,
     "concept": VOCABULARY,
     "date": VOCABULARY,
