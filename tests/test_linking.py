@@ -32,6 +32,7 @@ URI_FORMS = {
     "source": rf"{KEY}(/{KEY})?",  # a source file's own document, or another it quotes
     "period": rf"({DATE}--|until-){DATE}",  # until-: the source gives no start
     "date": DATE,
+    "duration": r"\d+-months",
     "concept": rf"{KEY}/{KEY}",
     "structure": rf"{KEY}(/\w+)?",
 }

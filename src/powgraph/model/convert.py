@@ -132,8 +132,12 @@ class _Builder:
         begin = period.begin.isoformat() if period.begin else "start not given"
         self.label(node, f"{begin} – {period.end.isoformat()}")
         if period.months:  # "the past 18 months": the wording's duration, back from its anchor
-            duration = Literal(f"P{period.months}M", datatype=XSD.duration)
-            self.add(node, TIME.hasXSDDuration, duration)
+            duration = self.id("duration", f"{period.months}-months")
+            self.add(node, TIME.hasDuration, duration)
+            self.add(duration, RDF.type, TIME.Duration)
+            self.label(duration, f"{period.months} months")
+            self.add(duration, TIME.numericDuration, _number(Decimal(period.months)))
+            self.add(duration, TIME.unitType, TIME.unitMonth)
         if period.begin:
             self.add(node, TIME.hasBeginning, self._instant(period.begin))
         self.add(node, TIME.hasEnd, self._instant(period.end))

@@ -18,6 +18,7 @@ KINDS = {
     "breakdown": VOCABULARY,
     "concept": VOCABULARY,
     "date": VOCABULARY,
+    "duration": VOCABULARY,
     "event": VOCABULARY,
     "exchange": VOCABULARY,
     "organization": VOCABULARY,
