@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from powgraph.errors import DataError, Problem
+from powgraph.ingest.datasets import dataset_sources
 from powgraph.ingest.facets import name_variables
 from powgraph.ingest.fields import Fields
 from powgraph.ingest.reader import Reader
@@ -50,6 +51,7 @@ def load_data(data_dir: Path) -> Data:
     reader = Reader(data_dir)
     vocab = {section: _vocabulary(reader, data_dir / "vocab", section) for section in VOCABULARY}
     sources = [source_file(reader, path) for path in sorted((data_dir / "sources").glob("*.yaml"))]
+    sources += dataset_sources(reader, data_dir)  # data/datasets/*/mapping.yaml
     data = Data(
         tuple(vocab["organizations"]),
         tuple(vocab["places"]),

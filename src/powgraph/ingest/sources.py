@@ -192,6 +192,11 @@ def _quote(f: Fields, text: str) -> Quote | None:
     )
 
 
+def observation(f: Fields, text: str, documents: set[str]) -> Figure | None:
+    """One observations row; also a dataset record's, declared by its mapping (ingest.datasets)."""
+    return _figure(f, text, documents)
+
+
 def _figure(f: Fields, text: str, documents: set[str]) -> Figure | None:
     f.only(*FIELDS["observations"])
     key = f.key()
