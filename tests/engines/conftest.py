@@ -108,7 +108,9 @@ def start_virtuoso(directory: Path) -> Engine:
         pytest.skip(reason)
     sql, http = free_port(), free_port()
     ini = directory / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.substitute(dir=directory, sql=sql, http=http, timeout=ENGINE_TIMEOUT))
+    ini.write_text(
+        VIRTUOSO_INI.substitute(dir=directory, sql=sql, http=http, timeout=ENGINE_TIMEOUT)
+    )
     command = [VIRTUOSO, "+configfile", str(ini), "+foreground"]
     process = subprocess.Popen(
         command, cwd=directory, start_new_session=True, stdout=subprocess.DEVNULL
