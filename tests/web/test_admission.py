@@ -59,23 +59,14 @@ def _from(address: str, url: str, query: str) -> tuple[int, float]:
 
 @pytest.mark.slow  # holds the runaways for HELD (30 s)
 def test_runaways_never_delay_pages_cached_answers_or_other_clients(server: LiveServer) -> None:
-    warmed: list[int] = []
-
-    def warm() -> None:
-        for _ in range(8):
-            warmed.append(
-                requests.get(server.sparql, params={"query": CACHED}, timeout=10).status_code
-            )
-
-    # cached by every web worker (each has its own cache): connections at once, so that a busy
-    # worker leaves some to the other (one after another, one worker may accept them all);
-    # three at a time, what one client may hold per worker here
-    warmers = [threading.Thread(target=warm) for _ in range(3)]
-    for thread in warmers:
-        thread.start()
-    for thread in warmers:
-        thread.join()
-    assert set(warmed) == {200}, warmed
+    # cached by every web worker (each has its own cache): asked until 16 answers in a row
+    # come from a cache, on new connections (which any worker may accept)
+    hits, asked = 0, 0
+    while hits < 16 and asked < 200:
+        r = requests.get(server.sparql, params={"query": CACHED}, timeout=10)
+        assert r.status_code == 200, r.text
+        hits, asked = (hits + 1 if r.headers.get("X-Powgraph-Cache") == "hit" else 0), asked + 1
+    assert hits == 16, f"no run of cached answers in {asked} requests"
     stop = time.monotonic() + HELD
     refused: list[tuple[int, str | None, str]] = []
     errors: list[str] = []
@@ -162,7 +153,9 @@ def test_a_query_out_of_memory_is_503_and_memory_returns(roomy: LiveServer, quer
     assert int(r.headers["Retry-After"]) >= 1
     assert requests.post(server.sparql, data=b"ASK {}", headers=DIRECT, timeout=10).ok
     time.sleep(1)
-    assert _rss(server.process.pid) < before + 64 * 2**20
+    # the 768 MiB the query could hold are gone; a query process started since (the replaced
+    # one, or another slot's first) may hold up to ~100 MiB of its own
+    assert _rss(server.process.pid) < before + 160 * 2**20
 
 
 def _rss(pid: int) -> int:

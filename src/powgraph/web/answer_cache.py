@@ -28,6 +28,7 @@ MAX_TOTAL_BYTES = 64 << 20  # nor more than 64 MiB of answers per worker
 VARY = ("PATH_INFO", "QUERY_STRING", "CONTENT_TYPE", "HTTP_ACCEPT")
 # Pages that are functions of the data alone (not /health, not /dumps: releases come and go).
 CACHED_PATHS = ("/sparql", "/queries", "/openapi.json", "/id/", "/doc/", "/def")
+HIT = ("X-Powgraph-Cache", "hit")  # an answer from this worker's cache, as nginx's X-Cache-Status
 
 
 class AnswerCache:
@@ -106,7 +107,7 @@ class AnswerCache:
             ]
             start_response("304 NOT MODIFIED", kept)
             return [b""]
-        start_response(status, headers)
+        start_response(status, [*headers, HIT])
         return [body]
 
 
