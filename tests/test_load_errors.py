@@ -222,3 +222,14 @@ def test_any_typed_value_is_accepted_or_named(
             assert low is not None and (low == want or low.is_nan() and want.is_nan()), typed
     finally:
         path.write_text(original, encoding="utf-8")
+
+
+def test_a_quotes_context_can_be_cut(mini_settings: Settings) -> None:
+    """Where the words around a quote name a person, the selector keeps fewer of them."""
+    _edit(
+        mini_settings, SOURCE, "    quote: more than 1,000 soldiers were captured\n",
+        "    quote: more than 1,000 soldiers were captured\n    context: 0\n",
+    )  # fmt: skip
+    data = load_data(mini_settings.data_dir)
+    (figure,) = [f for sf in data.sources for f in sf.figures if f.key == "captured"]
+    assert (figure.quote.prefix, figure.quote.suffix) == ("", "")

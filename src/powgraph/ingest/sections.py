@@ -31,9 +31,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "observations": (
         "key", "variable", "period", "unit", "printed", "value", "bound", "approximation",
         "hedge", "min", "max", "min_inclusive", "max_inclusive", "small_count", "ambiguity",
-        "quote", "exchange", *PROVENANCE,
+        "quote", "context", "exchange", *PROVENANCE,
     ),
-    "claims": ("key", "type", "label", "quote", "hedge", "ambiguity", *PROVENANCE),
+    "claims": ("key", "type", "label", "quote", "context", "hedge", "ambiguity", *PROVENANCE),
     "replaced": ("key", "by", "note"),
 }  # fmt: skip
 # a variable given by its facets in an observation, instead of a key (records.Facets)

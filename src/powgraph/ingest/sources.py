@@ -187,9 +187,13 @@ def _quote(f: Fields, text: str) -> Quote | None:
         return None
     start = text.index(exact)
     end = start + len(exact)
-    return Quote(
-        exact, text[max(0, start - QUOTE_CONTEXT) : start], text[end : end + QUOTE_CONTEXT]
+    # fewer characters of context where the text around a quote names a person (a prisoner
+    # exchanged by name): the selector publishes its prefix and suffix
+    context = (
+        f.get("context", int, False, "a number of characters") if "context" in f.data else None
     )
+    around = QUOTE_CONTEXT if context is None else max(0, min(context, QUOTE_CONTEXT))
+    return Quote(exact, text[max(0, start - around) : start], text[end : end + around])
 
 
 def observation(f: Fields, text: str, documents: set[str]) -> Figure | None:
