@@ -49,7 +49,7 @@ OPTIONAL = {"exchanges.yaml"}  # a data/ may know of no exchange
 def load_data(data_dir: Path) -> Data:
     """Read every file in data/; raise DataError listing every problem found."""
     reader = Reader(data_dir)
-    vocab = {section: _vocabulary(reader, data_dir / "vocab", section) for section in VOCABULARY}
+    vocab = _vocabularies(reader, data_dir / "vocab")
     sources = [source_file(reader, path) for path in sorted((data_dir / "sources").glob("*.yaml"))]
     sources += dataset_sources(reader, data_dir)  # data/datasets/*/mapping.yaml
     data = Data(
@@ -70,25 +70,28 @@ def load_data(data_dir: Path) -> Data:
     return data
 
 
-def _vocabulary(reader: Reader, vocab: Path, section: str) -> list[Any]:
-    """One section from its own file and from data/vocab/more/*.yaml, every key once."""
-    name, parse = VOCABULARY[section]
-    main = vocab / name
+def _vocabularies(reader: Reader, vocab: Path) -> dict[str, list[Any]]:
+    """Every vocabulary section from its own file, then from data/vocab/more/*.yaml; each file
+    read once, every key once across them."""
     more = sorted((vocab / "more").glob("*.yaml"))
-    found: list[Any] = []
-    seen: dict[str, str] = {}
-    for path in ([main] if main.exists() or name not in OPTIONAL else []) + more:
-        if path in more:
-            unknown = set(reader.read_yaml(path)) - set(VOCABULARY)
-            for other in sorted(unknown) if section == "organizations" else ():
-                reader.problems.append(Problem(reader.name(path), "file", other, "unknown section"))
-        for record in reader.collect(path, section, parse):
-            if record.key in seen:
-                reader.problems.append(
-                    Problem(reader.name(path), f"{section} ({record.key})", "key",
-                            f"key used twice (also in {seen[record.key]})")
-                )  # fmt: skip
-                continue
-            seen[record.key] = reader.name(path)
-            found.append(record)
+    own = sorted({vocab / name for name, _ in VOCABULARY.values()})
+    paths = [p for p in own if p.exists() or p.name not in OPTIONAL] + more
+    contents = {path: reader.read_yaml(path) for path in paths}
+    for path in more:
+        for other in sorted(set(contents[path]) - set(VOCABULARY)):
+            reader.problems.append(Problem(reader.name(path), "file", other, "unknown section"))
+    found: dict[str, list[Any]] = {}
+    for section, (name, parse) in VOCABULARY.items():
+        seen: dict[str, str] = {}
+        found[section] = []
+        for path in [p for p in paths if p.name == name and p not in more] + more:
+            for row in reader.rows(path, contents[path], section):
+                record = parse(row)
+                if not row.ok or record is None:
+                    continue
+                if record.key in seen:
+                    row.fail("key", f"key used twice (also in {seen[record.key]})")
+                    continue
+                seen[record.key] = reader.name(path)
+                found[section].append(record)
     return found

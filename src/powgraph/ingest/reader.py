@@ -3,7 +3,7 @@ line), and the reader that collects every problem instead of stopping at the fir
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +78,3 @@ class Reader:
             key = item.get("key") if isinstance(item, dict) else None
             label = f"{section} row {index}" + (f" ({key})" if key else "")
             yield Fields(self.problems, self.name(path), label, item)
-
-    def collect(self, path: Path, section: str, make: Callable[[Fields], Any]) -> list[Any]:
-        content = self.read_yaml(path)
-        out = []
-        for row in self.rows(path, content, section):
-            record = make(row)
-            if row.ok and record is not None:
-                out.append(record)
-        return out
