@@ -42,6 +42,7 @@ from powgraph.namespaces import (
 from powgraph.records import (
     Claim,
     Data,
+    Document,
     Exchange,
     Figure,
     Period,
@@ -349,36 +350,15 @@ def _variable(b: _Builder, v: Variable, scheme: URIRef) -> None:
 def _source(b: _Builder, sf: SourceFile, variable_labels: dict[str, str]) -> None:
     s: Source = sf.source
     doc, dataset = b.id("source", s.key), b.id("dataset", s.key)
-    b.add(doc, RDF.type, SCHEMA.CreativeWork)
-    b.add(doc, RDF.type, PROV.Entity)
-    b.add(doc, DCTERMS.title, Literal(s.title, lang=s.language))
-    if s.title_supplied:
-        b.add(doc, SKOS.editorialNote, Literal(SUPPLIED, lang="en"))
-    b.add(doc, DCTERMS.issued, _date(s.issued))
-    b.add(doc, DCTERMS.language, LANGUAGES[s.language])
-    if s.url:  # where the document itself is (dcterms:source would say it was derived from it)
-        b.add(doc, SCHEMA.url, URIRef(s.url))
-    if s.publisher:
-        b.add(doc, DCTERMS.publisher, b.id("organization", s.publisher))
+    own = Document(
+        "", s.title, s.title_supplied, s.issued, s.language, s.publisher, s.url, None, None
+    )
+    for d in (own, *sf.documents):
+        node = _document_iri(b.id, sf, d.key or None)
+        _document(b, node, d)
+        b.add(dataset, PROV.wasDerivedFrom, node)
     if s.note:
         b.add(doc, SKOS.note, Literal(s.note, lang="en"))
-    b.add(dataset, PROV.wasDerivedFrom, doc)
-    for d in sf.documents:
-        node = _document_iri(b.id, sf, d.key)
-        b.add(node, RDF.type, SCHEMA.CreativeWork)
-        b.add(node, RDF.type, PROV.Entity)
-        b.add(node, DCTERMS.title, Literal(d.title, lang=d.language))
-        if d.title_supplied:
-            b.add(node, SKOS.editorialNote, Literal(SUPPLIED, lang="en"))
-        b.add(node, DCTERMS.issued, _date(d.issued))
-        b.add(node, DCTERMS.language, LANGUAGES[d.language])
-        if d.url:
-            b.add(node, SCHEMA.url, URIRef(d.url))
-        if d.publisher:
-            b.add(node, DCTERMS.publisher, b.id("organization", d.publisher))
-        if d.translated_by:
-            b.add(node, SCHEMA.translator, b.id("organization", d.translated_by))
-        b.add(dataset, PROV.wasDerivedFrom, node)
     b.add(dataset, RDF.type, QB.DataSet)
     b.add(dataset, RDF.type, DCAT.Dataset)
     b.add(dataset, QB.structure, b.id("structure", STRUCTURE))
@@ -405,6 +385,24 @@ def _source(b: _Builder, sf: SourceFile, variable_labels: dict[str, str]) -> Non
         )
     for claim in sf.claims:
         _claim(b, sf, claim, dataset)
+
+
+def _document(b: _Builder, node: URIRef, d: Document) -> None:
+    """A publication: the source's own or another it quotes (title, date, language as an IRI,
+    its address as schema:url — dcterms:source would say it was derived from it — publisher)."""
+    b.add(node, RDF.type, SCHEMA.CreativeWork)
+    b.add(node, RDF.type, PROV.Entity)
+    b.add(node, DCTERMS.title, Literal(d.title, lang=d.language))
+    if d.title_supplied:
+        b.add(node, SKOS.editorialNote, Literal(SUPPLIED, lang="en"))
+    b.add(node, DCTERMS.issued, _date(d.issued))
+    b.add(node, DCTERMS.language, LANGUAGES[d.language])
+    if d.url:
+        b.add(node, SCHEMA.url, URIRef(d.url))
+    if d.publisher:
+        b.add(node, DCTERMS.publisher, b.id("organization", d.publisher))
+    if d.translated_by:
+        b.add(node, SCHEMA.translator, b.id("organization", d.translated_by))
 
 
 def _figure(b: _Builder, sf: SourceFile, f: Figure, dataset: URIRef) -> None:
