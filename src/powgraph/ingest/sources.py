@@ -214,7 +214,7 @@ def _figure(f: Fields, text: str, documents: set[str]) -> Figure | None:
         f.fail("printed", f"{printed!r} is not part of the quote")
     if printed and hedge and hedge not in printed:
         f.fail("hedge", f"{hedge!r} is not part of the printed value {printed!r}")
-    if hedge and any(c.isdigit() for c in hedge):
+    if hedge and (any(c.isdigit() for c in hedge) or not any(c.isalpha() for c in hedge)):
         f.fail("hedge", f"{hedge!r}: a hedge is the qualifying words, never the number")
     if None in (period, unit, bound, approximation, printed, quote):
         return None
