@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from flask import Blueprint, Response, abort, render_template, request
 
 from powgraph.namespaces import ONTOLOGY_IRI, QUERY_PREFIXES
+from powgraph.published import graph_iri
 from powgraph.store import QueryJob
 from powgraph.web import conneg
 from powgraph.web.admission import run_client_query
@@ -188,7 +189,8 @@ def _describe() -> Response:
         )
         response = Response(page)
     else:
-        graph = service_description(public_url() + "/sparql", rt.store.info)
+        graphs = graph_iri(rt.settings.base_iri, "")
+        graph = service_description(public_url() + "/sparql", rt.store.info, graphs)
         body = graph.serialize(format=RDFLIB_FORMATS[offer.name], encoding="utf-8")
         response = Response(body, content_type=offer.content_type)
     response.headers.update(CORS)
