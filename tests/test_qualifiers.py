@@ -128,6 +128,65 @@ def test_numerals_in_the_archives_languages(printed: str, value: int, rounding: 
     assert (numeral.value, numeral.rounding_unit) == (value, rounding)
 
 
+@pytest.mark.parametrize(
+    ("printed", "language", "value", "rounding"),
+    [
+        ("Two hundred and seven", "en", 207, 1),  # a compound number in words
+        ("Forty-nine", "en", 49, 1),
+        ("Сто вісімдесят троє", "uk", 183, 1),  # uk: hundred, tens and a collective numeral
+        ("двоє", "uk", 2, 1),  # uk collective numerals count people
+        ("восьмеро", "uk", 8, 1),
+        ("п’ятеро", "uk", 5, 1),  # either apostrophe
+        ("трое", "ru", 3, 1),
+        ("двісті сорок", "uk", 240, 1),  # a number word is read as exact, as "Four" is
+        ("more than a thousand", "en", 1000, 1000),  # the article before a scale word
+        ("около тысячи", "ru", 1000, 1000),  # "тысячи" after a genitive preposition: one
+        ("півтори тисячі", "uk", 1500, 500),  # one and a half thousand
+        ("1.500", "mk", 1500, 100),  # mk, it, pt, de group thousands with a full stop
+        ("poco più di 3.400", "it", 3400, 100),
+        ("1,4", "it", D("1.4"), D("0.1")),  # and write decimals with a comma
+        ("1.4", "en", D("1.4"), D("0.1")),
+    ],
+)
+def test_numerals_in_words_and_separators_of_a_language(
+    printed: str, language: str, value: D, rounding: D
+) -> None:
+    (numeral,) = numerals(printed, Unit.COUNT, language)
+    assert (numeral.value, numeral.rounding_unit) == (value, rounding)
+
+
+@pytest.mark.parametrize(
+    ("printed", "values"),
+    [
+        ("тысячи", []),  # alone: the magnitude "thousands", never a number
+        ("from two to three", [2, 3]),  # words joined by anything but a space, hyphen or "and"
+        ("one, two", [1, 2]),
+        ("three two", [3, 2]),  # a smaller place only follows a larger one: not 32
+        ("ten eleven", [10, 11]),
+    ],
+)
+def test_words_that_do_not_compound(printed: str, values: list[int]) -> None:
+    assert [n.value for n in numerals(printed, Unit.COUNT)] == values
+
+
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_UNITS = "one two three four five six seven eight nine".split()
+
+
+@given(st.integers(min_value=2, max_value=9), st.integers(min_value=0, max_value=9))
+def test_english_tens_and_units_compound(tens: int, units: int) -> None:
+    """ "Forty-nine" and "forty nine" are 49, "forty" 40: each 20..99 as words reads back."""
+    words = _TENS[tens - 2] + (f"{'-' if units % 2 else ' '}{_UNITS[units - 1]}" if units else "")
+    assert [n.value for n in numerals(words, Unit.COUNT)] == [tens * 10 + units]
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["mk", "it", "pt", "de"]))
+def test_digits_grouped_with_full_stops_parse_back(n: int, language: str) -> None:
+    for sep in (".", " ", "\u00a0", ""):
+        printed = f"{n:,}".replace(",", sep)
+        assert [x.value for x in numerals(printed, Unit.COUNT, language)] == [n]
+
+
 @given(st.integers(min_value=0, max_value=10**9))
 def test_grouped_digits_parse_back(n: int) -> None:
     for sep in (",", " ", "\u00a0", ""):

@@ -291,7 +291,7 @@ def _figure(
         row["small_count"] = True  # as the privacy shape asks of every count below 10
     row.line, row.lines = record.line, {}
     fields = Fields(problems, file, row_name, row)
-    figure = observation(fields, text, set())
+    figure = observation(fields, text)
     return figure if fields.ok else None
 
 

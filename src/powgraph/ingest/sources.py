@@ -4,6 +4,7 @@ verbatim quote found in the stored text."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -87,11 +88,11 @@ def source_file(reader: Reader, path: Path) -> SourceFile | None:
     documents = [
         d for row in reader.rows(path, content, "documents") if (d := _document(row)) and row.ok
     ]
-    known = {d.key for d in documents}
+    known = {d.key: d.language for d in documents}
     figures = [
         fig
         for row in reader.rows(path, content, "observations")
-        if (fig := _figure(row, text, known)) is not None and row.ok
+        if (fig := _figure(row, text, known, source.language)) is not None and row.ok
     ]
     claims = [
         claim
@@ -140,7 +141,7 @@ def _document(f: Fields) -> Document | None:
     return document if f.ok else None
 
 
-def _provenance(f: Fields, documents: set[str]) -> Provenance:
+def _provenance(f: Fields, documents: Collection[str]) -> Provenance:
     """Who and what stand behind a figure or claim (records.Provenance)."""
     document = f.ref("document", required=False)
     if document is not None and document not in documents:
@@ -196,12 +197,16 @@ def _quote(f: Fields, text: str) -> Quote | None:
     return Quote(exact, text[max(0, start - around) : start], text[end : end + around])
 
 
-def observation(f: Fields, text: str, documents: set[str]) -> Figure | None:
-    """One observations row; also a dataset record's, declared by its mapping (ingest.datasets)."""
-    return _figure(f, text, documents)
+def observation(f: Fields, text: str) -> Figure | None:
+    """A dataset record's figure, declared by its mapping (ingest.datasets), read as an
+    observations row; its number is written as JSON and CSV write one (a full stop before
+    decimals, whatever the dataset's language), so it is read as English prints digits."""
+    return _figure(f, text, {}, "en")
 
 
-def _figure(f: Fields, text: str, documents: set[str]) -> Figure | None:
+def _figure(f: Fields, text: str, documents: dict[str, str], language: str) -> Figure | None:
+    """One observations row; ``documents`` maps the file's documents to their languages, in
+    which its printed number is read ("1.500" is 1,500 in Macedonian)."""
     f.only(*FIELDS["observations"])
     key = f.key()
     variable, facets = _variable(f)
@@ -219,10 +224,12 @@ def _figure(f: Fields, text: str, documents: set[str]) -> Figure | None:
     if None in (period, unit, bound, approximation, printed, quote):
         return None
     assert period and unit and bound and approximation and printed and quote
-    values = _values(f, unit, bound, printed)
+    document = f.data.get("document")
+    language = documents.get(document, language) if isinstance(document, str) else language
+    values = _values(f, unit, bound, printed, language)
     if values is None:
         return None
-    interval = _interval(f, unit, bound, approximation, printed)
+    interval = _interval(f, unit, bound, approximation, printed, language)
     if interval is None:
         return None
     provenance = _provenance(f, documents)
@@ -252,9 +259,11 @@ def _variable(f: Fields) -> tuple[str, Facets | None]:
     return "", facets
 
 
-def _values(f: Fields, unit: Unit, bound: Bound, printed: str) -> tuple[Decimal, ...] | None:
+def _values(
+    f: Fields, unit: Unit, bound: Bound, printed: str, language: str
+) -> tuple[Decimal, ...] | None:
     """The value field must repeat exactly the numbers the printed wording shows."""
-    shown = [n.value for n in numerals(printed, unit)]
+    shown = [n.value for n in numerals(printed, unit, language)]
     wanted = NUMERALS_PER_BOUND.get(bound, 1)
     if len(shown) != wanted:
         f.fail("printed", f"a {bound.value} figure prints {wanted} number(s); found {len(shown)}")
@@ -272,10 +281,10 @@ def _values(f: Fields, unit: Unit, bound: Bound, printed: str) -> tuple[Decimal,
 
 
 def _interval(
-    f: Fields, unit: Unit, bound: Bound, approximation: Approximation, printed: str
+    f: Fields, unit: Unit, bound: Bound, approximation: Approximation, printed: str, language: str
 ) -> Interval | None:
     """The policy's interval, with explicit min/max (vague wording) replacing a side."""
-    policy = implied_interval(unit, bound, approximation, numerals(printed, unit))
+    policy = implied_interval(unit, bound, approximation, numerals(printed, unit, language))
     low = f.number("min", f.data["min"]) if "min" in f.data else policy.min
     high = f.number("max", f.data["max"]) if "max" in f.data else policy.max
     low_incl = f.data.get("min_inclusive", True if "min" in f.data else policy.min_inclusive)
@@ -292,7 +301,7 @@ def _interval(
     return Interval(low, bool(low_incl), high, bool(high_incl))
 
 
-def _claim(f: Fields, text: str, documents: set[str]) -> Claim | None:
+def _claim(f: Fields, text: str, documents: Collection[str]) -> Claim | None:
     kind = f.choice("type", tuple(CLAIM_CLASSES))
     f.only(*FIELDS["claims"], *CLAIM_FIELDS.get(kind, ()))
     key, label, quote = f.key(), f.text("label") or "", _quote(f, text)

@@ -13,6 +13,8 @@ UNITS = {
     Unit.COUNT: (UNIT.NUM, "number"),
     Unit.PERCENT: (UNIT.PERCENT, "percent"),
     Unit.PER_WEEK: (UNIT["PER-WK"], "per week"),
+    Unit.PER_MONTH: (UNIT["PER-MO"], "per month"),
+    Unit.PER_DAY: (UNIT["PER-DAY"], "per day"),
     Unit.YEARS: (UNIT.YR, "year"),
 }
 BOUNDS = {

@@ -13,6 +13,8 @@ class Unit(StrEnum):
     COUNT = "count"
     PERCENT = "percent"
     PER_WEEK = "per-week"
+    PER_MONTH = "per-month"
+    PER_DAY = "per-day"
     YEARS = "years"
 
 
@@ -40,26 +42,75 @@ NUMERALS_PER_BOUND = {Bound.RANGE: 2, Bound.MAGNITUDE: 0}
 _DIGITS = re.compile(
     r"(?<![\w.,])(?P<int>\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.(?P<frac>\d+))?(?!\w)"
 )
+# Languages that group thousands with a full stop and mark decimals with a comma: "1.500" is
+# 1,500 in a Macedonian or Italian quote, "1,5" one and a half.
+DOT_GROUPING = frozenset({"de", "it", "pt", "mk"})
+_DOT_DIGITS = re.compile(
+    r"(?<![\w.,])(?P<int>\d{1,3}(?:[.\u00a0\u202f ]\d{3})+|\d+)(?:,(?P<frac>\d+))?(?!\w)"
+)
 # Number words of the archive's languages (en, uk, ru, it, pt, de, mk), with the inflected
-# forms its quotes print ("четырех тысяч", "чотирьох"), and the scale words that multiply them
-# ("семь тысяч", "6 тыс.", "tremila", "7 mil"). Only ``printed`` is read, never a whole quote.
-_NUMBER_WORDS: dict[int, str] = {
-    1: "one один одна одного одну еден една uno una um uma ein eins eine",
-    2: "two два две двух дві двох due dois duas zwei",
-    3: "three три трех трёх трьох tre três drei",
-    4: "four четыре четырех четырёх чотири чотирьох четири quattro quatro vier",
-    5: "five пять пяти п'ять пʼять п’ять п'яти пет cinque cinco fünf",
-    6: "six шесть шести шість шести шест sei seis sechs",
-    7: "seven семь семи сім седум sette sete sieben",
-    8: "eight восемь восьми вісім осум otto oito acht",
-    9: "nine девять девяти дев'ять дев’ять девет nove neun",
-    10: "ten десять десяти десет dieci dez zehn",
-    11: "eleven elf",
-    12: "twelve zwölf",
+# forms its quotes print ("четырех тысяч", "чотирьох"), the collective numerals of Ukrainian
+# and Russian ("двоє", "восьмеро": a count of people), the tens and hundreds that compound
+# ("Сто вісімдесят троє", "Forty-nine") and the scale words that multiply them ("семь тысяч",
+# "6 тыс.", "tremila", "7 mil", "Two hundred"). Only ``printed`` is read, never a whole quote.
+_NUMBER_WORDS: dict[Decimal, str] = {
+    Decimal(n): words
+    for n, words in {
+        1: "one один одна одного одну еден една uno una um uma ein eins eine",
+        2: "two два две двух дві двох due dois duas zwei двоє двое",
+        3: "three три трех трёх трьох tre três drei троє трое",
+        4: "four четыре четырех четырёх чотири чотирьох четири quattro quatro vier четверо",
+        5: "five пять пяти п'ять п'яти пет cinque cinco fünf п'ятеро пятеро",
+        6: "six шесть шести шість шест sei seis sechs шестеро",
+        7: "seven семь семи сім седум sette sete sieben семеро",
+        8: "eight восемь восьми вісім осум otto oito acht восьмеро",
+        9: "nine девять девяти дев'ять девет nove neun дев'ятеро девятеро",
+        10: "ten десять десяти десет dieci dez zehn десятеро",
+        11: "eleven elf одиннадцать одинадцять",
+        12: "twelve zwölf двенадцать дванадцять",
+        13: "thirteen тринадцать тринадцять",
+        14: "fourteen четырнадцать чотирнадцять",
+        15: "fifteen пятнадцать п'ятнадцять",
+        16: "sixteen шестнадцать шістнадцять",
+        17: "seventeen семнадцать сімнадцять",
+        18: "eighteen восемнадцать вісімнадцять",
+        19: "nineteen девятнадцать дев'ятнадцять",
+        20: "twenty двадцать двадцять",
+        30: "thirty тридцать тридцять",
+        40: "forty сорок",
+        50: "fifty пятьдесят п'ятдесят",
+        60: "sixty шестьдесят шістдесят",
+        70: "seventy семьдесят сімдесят",
+        80: "eighty восемьдесят вісімдесят",
+        90: "ninety девяносто дев'яносто",
+        100: "сто",
+        200: "двести двісті",
+        300: "триста",
+        400: "четыреста чотириста",
+        500: "пятьсот п'ятсот",
+        600: "шестьсот шістсот",
+        700: "семьсот сімсот",
+        800: "восемьсот вісімсот",
+        900: "девятьсот дев'ятсот",
+    }.items()
 }
-_WORDS = {word: Decimal(n) for n, words in _NUMBER_WORDS.items() for word in words.split()}
+_NUMBER_WORDS[Decimal("1.5")] = "півтори полтора полторы"  # "півтори тисячі": 1,500
+
+
+def _apostrophes(word: str) -> set[str]:
+    """Ukrainian writes its apostrophe three ways ("п'ять", "п’ять", "пʼять")."""
+    return {word.replace("'", mark) for mark in "'’ʼ"}
+
+
+_WORDS = {
+    form: value
+    for value, words in _NUMBER_WORDS.items()
+    for word in words.split()
+    for form in _apostrophes(word)
+}
 _WORDS["zero"] = Decimal(0)
 _SCALES = {
+    "hundred": Decimal(100),
     **dict.fromkeys(
         "thousand тысяча тысячи тысяч тыс тисяча тисячі тисяч тис mila mille mil tausend "
         "илјада илјади".split(),
@@ -79,15 +130,25 @@ _ITALIAN = {
 }
 # "half", of a share, in the archive's languages
 _HALF = {"half", "metade", "metà", "половина", "половину", "половини", "hälfte"}
+# English's article before a scale word is one of it: "more than a thousand"
+_ARTICLE = r"a(?=\s+(?:hundred|thousand|million)(?!\w))"
 _WORD = re.compile(
     r"(?<![\w'’ʼ])("
-    + "|".join(sorted({*_WORDS, *_ITALIAN, *_HALF}, key=len, reverse=True))
+    + "|".join([*sorted({*_WORDS, *_ITALIAN, *_HALF}, key=len, reverse=True), _ARTICLE])
     + r")(?![\w'’ʼ])",
     re.IGNORECASE,
 )
 _SCALE = re.compile(
     r"\s*(" + "|".join(sorted(_SCALES, key=len, reverse=True)) + r")(?!\w)\.?", re.IGNORECASE
 )
+# "тысячи" alone is "thousands" or "of a thousand": after a preposition that takes the genitive
+# it is one thousand ("около тысячи", about a thousand; "thousands" would be "около тысяч")
+_ONE_THOUSAND = re.compile(
+    r"(?<!\w)(?:около|более|менее|свыше|почти|близько|більше|майже)\s+(тысячи|тисячі)(?!\w)",
+    re.IGNORECASE,
+)
+# What may join the words of one compound number: "Forty-nine", "two hundred and seven"
+_JOIN = re.compile(r"\s+|\s*-\s*|\s+and\s+", re.IGNORECASE)
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)  # every unit here counts or measures something non-negative
 
@@ -111,29 +172,59 @@ class Interval:
     max_inclusive: bool
 
 
-def numerals(printed: str, unit: Unit) -> list[Numeral]:
-    """Every number in the printed wording, in order: digits with separators, or number words,
-    each times the scale word after it ("семь тысяч", "6 тыс."), whose size is then the
-    rounding unit (a thousand: "семь тысяч" is as precise as "7,000")."""
-    found: list[tuple[int, Numeral]] = []
-    for m in _DIGITS.finditer(printed):
+def numerals(printed: str, unit: Unit, language: str = "en") -> list[Numeral]:
+    """Every number in the printed wording, in order: digits with the separators of its
+    ``language``, or number words, each times the scale word after it ("семь тысяч", "6 тыс."),
+    whose size is then the rounding unit (a thousand: "семь тысяч" is as precise as "7,000");
+    the words of one compound number ("Сто вісімдесят троє") are one numeral."""
+    digits_pattern = _DOT_DIGITS if language in DOT_GROUPING else _DIGITS
+    found: list[tuple[int, int, Numeral]] = []
+    for m in digits_pattern.finditer(printed):
         digits = re.sub(r"\D", "", m["int"])
         frac = m["frac"] or ""
         value = Decimal(f"{digits}.{frac}" if frac else digits)
         numeral = Numeral(value, m[0], _rounding_unit(digits, frac, unit))
-        found.append((m.start(), _scaled(numeral, printed, m.end())))
+        found.append((m.start(), -1, _scaled(numeral, printed, m.end())))
     for m in _WORD.finditer(printed):
         word = m[0].lower()
         if word in _HALF:
             if unit is not Unit.PERCENT:
                 continue
-            found.append((m.start(), Numeral(Decimal(50), m[0], Decimal(1))))
+            found.append((m.start(), -1, Numeral(Decimal(50), m[0], Decimal(1))))
         elif word in _ITALIAN:
-            found.append((m.start(), Numeral(_ITALIAN[word], m[0], Decimal(1000))))
+            found.append((m.start(), -1, Numeral(_ITALIAN[word], m[0], Decimal(1000))))
         else:
-            numeral = Numeral(_WORDS[word], m[0], Decimal(1))
-            found.append((m.start(), _scaled(numeral, printed, m.end())))
-    return [n for _, n in sorted(found, key=lambda pair: pair[0])]
+            value = _WORDS.get(word, Decimal(1))  # not a number word: the article "a"
+            unit_of_word = Decimal("0.5") if value % 1 else Decimal(1)
+            numeral = _scaled(Numeral(value, m[0], unit_of_word), printed, m.end())
+            found.append((m.start(), m.start() + len(numeral.text), numeral))
+    for m in _ONE_THOUSAND.finditer(printed):
+        found.append((m.start(1), -1, Numeral(Decimal(1000), m[1], Decimal(1000))))
+    return _compounded(sorted(found, key=lambda item: item[0]), printed)
+
+
+def _compounded(found: list[tuple[int, int, Numeral]], printed: str) -> list[Numeral]:
+    """Adjacent number words that make one number, each smaller than the place it fills
+    ("сто" + "вісімдесят" + "троє" = 183; "two hundred" + "seven" = 207), as one numeral;
+    ``end`` is -1 for a numeral that takes no part in a compound (digits, "half")."""
+    out: list[tuple[int, Numeral]] = []
+    for start, end, numeral in found:
+        if out and out[-1][0] >= 0 and end >= 0 and _fills(out[-1][1].value, numeral.value):
+            last_end, last = out[-1]
+            if _JOIN.fullmatch(printed, last_end, start):
+                text = printed[last_end - len(last.text) : end]
+                unit = min(last.rounding_unit, numeral.rounding_unit)
+                out[-1] = (end, Numeral(last.value + numeral.value, text, unit))
+                continue
+        out.append((end, numeral))
+    return [numeral for _, numeral in out]
+
+
+def _fills(left: Decimal, right: Decimal) -> bool:
+    """Whether ``right`` fills the places ``left`` leaves empty (180 and 3, 200 and 7)."""
+    if left % 1 or right % 1 or not 0 < right < left:
+        return False
+    return left % Decimal(10) ** len(str(int(right))) == 0
 
 
 def _scaled(numeral: Numeral, printed: str, end: int) -> Numeral:
@@ -143,7 +234,12 @@ def _scaled(numeral: Numeral, printed: str, end: int) -> Numeral:
         return numeral
     size = _SCALES[scale[1].lower()]
     text = numeral.text + scale[0]
-    return Numeral(numeral.value * size, text, numeral.rounding_unit * size)
+    return Numeral(_whole(numeral.value * size), text, _whole(numeral.rounding_unit * size))
+
+
+def _whole(value: Decimal) -> Decimal:
+    """A whole number written as one ("півтори тисячі" is 1500, not 1500.0)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
 
 
 def _rounding_unit(digits: str, frac: str, unit: Unit) -> Decimal:
