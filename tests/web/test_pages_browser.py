@@ -53,6 +53,11 @@ def _editor(page: Page, live: LiveServer, query: str) -> None:
         ("/queries", "queries-375"),
         ("/queries/rank-breakdown", "query-375"),
         ("/docs/model", "model-375"),
+        ("/sources", "sources-375"),
+        ("/sources/2024-06-05-tass-putin-1348-6465", "source-375"),
+        ("/exchanges", "exchanges-375"),
+        ("/exchanges/2025-05-23", "exchange-375"),
+        ("/disagreements", "disagreements-375"),
     ],
 )
 def test_page_fits_a_phone(live: LiveServer, path: str, name: str) -> None:

@@ -13,6 +13,7 @@ from powgraph.published import read_graphs
 from powgraph.queries import read_queries, shown
 from powgraph.store import Store, open_store
 from powgraph.web import (
+    archive,
     canned,
     conditional,
     docs,
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(pages.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(docs.bp)
+    app.register_blueprint(archive.bp)
     errors.init_app(app)
     conditional.init_app(app)
     app.after_request(_versioned)  # runs before conditional's: a 304 keeps the header

@@ -3,16 +3,18 @@ sources and quotes behind its rows, the data version and the licence."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from powgraph.namespaces import CC_BY_4
-from powgraph.queries import BadParameter, CannedQuery, Rows, bind, run_on_store, write_table
-from powgraph.web import conneg
-from powgraph.web.entities import local_href
+from powgraph.queries import BadParameter, CannedQuery, bind, rows, write_table
+from powgraph.store import QueryJob
+from powgraph.web import conneg, csvw
+from powgraph.web.links import local_href
 from powgraph.web.params import parse_pairs
 from powgraph.web.runtime import public_url, runtime
 
@@ -22,6 +24,7 @@ PLAIN_JSON = conneg.Offer("json", "application/json")
 OFFERS = (PLAIN_JSON, conneg.CSV, conneg.TSV, conneg.HTML)
 IRI = re.compile(r"https?://[^\s<>\"]+")
 EXTENSIONS = {"json": PLAIN_JSON, "csv": conneg.CSV, "tsv": conneg.TSV, "html": conneg.HTML}
+METADATA = ".csv-metadata.json"  # CSVW's default place for a CSV's metadata: {+url}-metadata.json
 
 
 @bp.get("/queries")
@@ -38,24 +41,27 @@ def index() -> Response:
 
 @bp.get("/queries/<name>")
 def query(name: str) -> Response:
+    if name.endswith(METADATA):
+        return _metadata(name.removesuffix(METADATA))
     stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
     canned = runtime().canned.get(stem)
     if canned is None or (dot and extension not in EXTENSIONS):
         abort(404, f"no canned query named {name!r}; see /queries")
     offer = EXTENSIONS[extension] if dot else _offer(OFFERS)
     params = _parameters()
-    columns, rows = _run(canned, params)
-    citation = _citation(rows)
+    columns, found = rows(_answer(canned, params))
+    citation = _citation(found)
     if offer is conneg.HTML:
         page = render_template(
             "query.html",
             query=canned,
             columns=columns,
-            rows=rows,
+            rows=found,
             citation=citation,
-            links=[_links(row) for row in rows],
+            links=[_links(row) for row in found],
             editor_link="/sparql#query=" + quote(canned.body),
             params=params,
+            query_string=_query_string(params),
         )
         return Response(page)
     if offer is PLAIN_JSON:
@@ -64,16 +70,36 @@ def query(name: str) -> Response:
             "parameters": params,
             "citation": citation,
             "columns": columns,
-            "rows": rows,
+            "rows": found,
         }
         return jsonify(body)
     delimiter = "," if offer is conneg.CSV else "\t"
-    response = Response(write_table(columns, rows, delimiter), content_type=offer.content_type)
+    response = Response(write_table(columns, found, delimiter), content_type=offer.content_type)
     links = [f'<{CC_BY_4}>; rel="license"'] + [
         f'<{s["source"]}>; rel="cite-as"' for s in citation["sources"]
     ]
+    if offer is conneg.CSV:
+        metadata = f"/queries/{canned.name}{METADATA}{_query_string(params)}"
+        links.append(f'<{public_url()}{metadata}>; rel="describedby"; type="{csvw.MEDIA_TYPE}"')
     response.headers["Link"] = ", ".join(links)
     return response
+
+
+def _metadata(stem: str) -> Response:
+    """The CSVW metadata of /queries/<stem>.csv with the same parameters: its url is that CSV,
+    its columns the CSV's header, each typed from the same answer's terms."""
+    canned = runtime().canned.get(stem)
+    if canned is None:
+        abort(404, f"no canned query named {stem!r}; see /queries")
+    params = _parameters()
+    url = f"{public_url()}/queries/{canned.name}.csv{_query_string(params)}"
+    body = json.dumps(csvw.metadata(canned, _answer(canned, params), url), ensure_ascii=False)
+    return Response(body, content_type=csvw.MEDIA_TYPE)
+
+
+def _query_string(params: dict[str, str]) -> str:
+    """The parameters as one canonical query string (with its "?"), or nothing."""
+    return "?" + urlencode(params) if params else ""
 
 
 @bp.get("/openapi.json")
@@ -108,13 +134,19 @@ def _clamped(params: dict[str, str], name: str, default: int, ceiling: int) -> i
     return min(int(raw), ceiling)
 
 
-def _run(canned: CannedQuery, params: dict[str, str]) -> Rows:
+def _answer(canned: CannedQuery, params: dict[str, str]) -> dict[str, Any]:
+    """The SPARQL JSON answer, its rows cut by offset and limit: the rows every format writes
+    and the terms the CSVW metadata types its columns from."""
     rt = runtime()
     bindings = bind(canned, params)
     limit = _clamped(params, "limit", rt.settings.row_cap, rt.settings.row_cap)
     offset = _clamped(params, "offset", 0, rt.settings.row_cap)
-    columns, found = run_on_store(rt.store, canned, bindings)
-    return columns, found[offset : offset + limit]
+    answer: dict[str, Any] = json.loads(
+        rt.store.run(QueryJob(canned.text, "json", bindings=bindings)).body
+    )
+    found = answer["results"]["bindings"]
+    answer["results"]["bindings"] = found[offset : offset + limit]
+    return answer
 
 
 def _links(row: dict[str, Any]) -> dict[str, str | None]:
@@ -126,9 +158,9 @@ def _links(row: dict[str, Any]) -> dict[str, str | None]:
     }
 
 
-def _citation(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _citation(found: list[dict[str, Any]]) -> dict[str, Any]:
     sources: dict[str, dict[str, Any]] = {}
-    for row in rows:
+    for row in found:
         if row.get("source"):
             sources.setdefault(
                 row["source"],
@@ -138,7 +170,7 @@ def _citation(rows: list[dict[str, Any]]) -> dict[str, Any]:
                     "issued": row.get("issued"),
                 },
             )
-    quotes = sorted({row["quote"] for row in rows if row.get("quote")})
+    quotes = sorted({row["quote"] for row in found if row.get("quote")})
     return {
         "sources": list(sources.values()),
         "quotes": quotes,

@@ -18,7 +18,9 @@ from powgraph.published.metadata import dump_format
 from powgraph.queries import BadParameter, CannedQuery, bind
 from powgraph.store import QueryJob
 from powgraph.web import conneg
+from powgraph.web.charts import STATISTICAL_VARIABLE, load_chart
 from powgraph.web.description import SD, ClassCount, graph_description
+from powgraph.web.links import local_href
 from powgraph.web.runtime import public_url, runtime
 
 bp = Blueprint("entities", __name__)
@@ -106,19 +108,6 @@ class NamedGraph:
             root + "/dataset",
             [url for _, _, url in self.dumps],
         )
-
-
-def local_href(iri: str) -> str | None:
-    """Where a URI is described here: our own URIs by their document on this host (/doc/...,
-    what /id/... answers 303 to: a link saves the hop), others as they are."""
-    base = runtime().settings.base_iri
-    if iri.startswith(base + "id/"):
-        return "/doc/" + iri[len(base) + 3 :]
-    if iri.startswith("https://w3id.org/powgraph/def"):
-        return "/def" + iri[len("https://w3id.org/powgraph/def") :]
-    if iri.startswith(("http://", "https://")):
-        return iri
-    return None
 
 
 def select(query: CannedQuery, **params: str) -> list[dict[str, dict[str, str]]]:
@@ -288,6 +277,8 @@ def document(key: str) -> Response:
         page = render_template(
             "entity.html",
             entity=entity,
+            chart=load_chart(iri) if _is_variable(entity) else None,
+            reading=_reading_page(key),
             jsonld=jsonld,
             key=key,
             version=rt.store.info.version,
@@ -304,6 +295,23 @@ def document(key: str) -> Response:
     ]
     response.headers["Link"] = ", ".join([f'<{iri}>; rel="describes"', *alternates])
     return response
+
+
+WHOLE_DATASET = "dataset/powgraph"  # /id/dataset/powgraph, the whole (answered by /dataset)
+
+
+def _reading_page(key: str) -> str | None:
+    """The page written for reading that shows this thing whole: a source's (its dataset,
+    itself or a document it quotes) or an exchange's."""
+    kind, _, rest = key.partition("/")
+    name = rest.split("/", 1)[0]
+    if kind == "source" or (kind == "dataset" and key != WHOLE_DATASET):
+        return f"/sources/{name}"
+    return f"/exchanges/{name}" if kind == "exchange" else None
+
+
+def _is_variable(entity: Entity) -> bool:
+    return any(t.value == STATISTICAL_VARIABLE for t in entity.types)
 
 
 def _graph_document(entity: Entity, graph: NamedGraph, offer: conneg.Offer, key: str) -> Response:

@@ -24,37 +24,37 @@ from powgraph.published.metadata import (
     describe_dataset,
     dump_format,
 )
-from powgraph.queries import bind, run_on_store
+from powgraph.queries import run_on_store
 from powgraph.store import StoreInfo
 from powgraph.web import conneg
-from powgraph.web.entities import local_href
+from powgraph.web.charts import most_sourced
+from powgraph.web.links import local_href
 from powgraph.web.runtime import public_url, runtime
 
 bp = Blueprint("pages", __name__)
 
+HOME_CHARTS = 3  # charts on the home page: the variables with figures from the most sources
 RDF_OFFERS = (conneg.TURTLE, conneg.JSONLD, conneg.RDFXML, conneg.NTRIPLES)
 RDFLIB = {"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml", "ntriples": "nt"}
-
-
-def _rows(name: str, **params: str) -> list[dict[str, Any]]:
-    rt = runtime()
-    query = rt.canned[name]
-    return run_on_store(rt.store, query, bind(query, params))[1]
 
 
 @bp.get("/")
 def home() -> Response:
     sources = []
-    for dataset in _rows("datasets"):
-        figures = _rows("source-figures", dataset=dataset["dataset"])
+    for dataset in runtime().rows("datasets"):
+        figures = runtime().rows("source-figures", dataset=dataset["dataset"])
         for figure in figures:
             figure["href"] = local_href(figure["observation"])
         sources.append({"title": dataset["title"], "issued": dataset["issued"], "figures": figures})
-    claims = _rows("claims")
+    claims = runtime().rows("claims")
     for claim in claims:
         claim["href"] = local_href(claim["claim"])
     page = render_template(
-        "home.html", sources=sources, claims=claims, dataset=_schema_dataset(sources)
+        "home.html",
+        sources=sources,
+        claims=claims,
+        charts=most_sourced(HOME_CHARTS),
+        dataset=_schema_dataset(sources),
     )
     return Response(page)
 
@@ -212,7 +212,7 @@ def dataset() -> Response:
             url = f"{root}/dumps/{latest['version']}/{name}"
             dumps.append(Dump(url, media_type(name), file["size"], file["sha256"]))
     info = rt.store.info
-    issued = [str(d["issued"]) for d in _rows("datasets")]
+    issued = [str(d["issued"]) for d in runtime().rows("datasets")]
     temporal = _coverage()
     iri = dataset_iri(rt.settings.base_iri)
     graph = describe_dataset(

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from rdflib import Graph
 
 from powgraph.config import Settings
-from powgraph.queries import CannedQuery
+from powgraph.queries import CannedQuery, bind, run_on_store
 from powgraph.store import Store
 
 if TYPE_CHECKING:
@@ -31,6 +31,12 @@ class Runtime:
     ontology: Graph
     gate: Gate  # admission control for the queries clients write
     editor: dict[str, CannedQuery]  # what the query editor asks /sparql for (autocompletion)
+
+    def rows(self, name: str, **params: str) -> list[dict[str, Any]]:
+        """A canned query's answer on the store, parameters bound as typed terms: what every
+        page reads, so a page says what /queries/<name> answers."""
+        query = self.canned[name]
+        return run_on_store(self.store, query, bind(query, params))[1]
 
 
 def runtime() -> Runtime:

@@ -14,8 +14,8 @@ from powgraph.store import QueryJob
 from powgraph.web import conneg
 from powgraph.web.admission import run_client_query
 from powgraph.web.description import service_description
-from powgraph.web.entities import local_href
 from powgraph.web.guard import QueryRejected, inspect
+from powgraph.web.links import local_href
 from powgraph.web.params import decode_utf8, parse_pairs
 from powgraph.web.runtime import public_url, runtime
 
