@@ -185,6 +185,9 @@ def test_every_recorded_disagreement_is_in_the_query_and_on_the_page(
     for row in rows:  # a dispute's claim is its left side
         if "dispute" in row["kinds"].split():
             assert "/id/claim/" in row["left"] and "/id/observation/" in row["right"]
+    # the answer's citation names the quotes of both sides
+    cited = requests.get(f"{live.url}/queries/conflicts.json", timeout=30).json()["citation"]
+    assert {quotes[side] for pair in recorded for side in pair} <= set(cited["quotes"])
 
 
 def _above(high: Interval, low: Interval) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template
 
 from powgraph.queries import shown
+from powgraph.web.canned import side_value
 from powgraph.web.links import local_href
 from powgraph.web.runtime import runtime
 
@@ -38,7 +39,7 @@ def _figure(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """One side of a row (``prefix`` "left"/"right" in the conflicts answer) with its links."""
 
     def get(name: str) -> Any:
-        return row.get(prefix + name[0].upper() + name[1:] if prefix else name)
+        return side_value(row, name, prefix)
 
     iri = row.get(prefix) if prefix else row.get("observation")
     return {

@@ -158,22 +158,33 @@ def _links(row: dict[str, Any]) -> dict[str, str | None]:
     }
 
 
+def side_value(row: dict[str, Any], name: str, side: str = "") -> Any:
+    """A column of an answer row, or of one side of a row that pairs two figures (``side``
+    "left" or "right": ``leftQuote``, as the conflicts query names them)."""
+    return row.get(side + name[0].upper() + name[1:] if side else name)
+
+
 def _citation(found: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sources and quotes an answer stands on: each row's own, or each side's."""
     sources: dict[str, dict[str, Any]] = {}
+    quotes: set[str] = set()
     for row in found:
-        if row.get("source"):
-            sources.setdefault(
-                row["source"],
-                {
-                    "source": row["source"],
-                    "title": row.get("sourceTitle"),
-                    "issued": row.get("issued"),
-                },
-            )
-    quotes = sorted({row["quote"] for row in found if row.get("quote")})
+        for side in ("", "left", "right"):
+            source, quote = side_value(row, "source", side), side_value(row, "quote", side)
+            if source:
+                sources.setdefault(
+                    source,
+                    {
+                        "source": source,
+                        "title": side_value(row, "sourceTitle", side),
+                        "issued": side_value(row, "issued", side),
+                    },
+                )
+            if quote:
+                quotes.add(quote)
     return {
         "sources": list(sources.values()),
-        "quotes": quotes,
+        "quotes": sorted(quotes),
         "version": runtime().store.info.version,
         "license": str(CC_BY_4),
         "publisher": "powgraph",
