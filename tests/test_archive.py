@@ -273,6 +273,7 @@ def _bullets() -> list[str]:
     return [line[2:] for line in section.splitlines() if line.startswith("- ")]
 
 
+DISAGREEMENTS = "### Disagreements the archive names"  # the heading of its table in data/README.md
 # how each link kind of the table is read in the graph: a property between two figures
 _LINKS = {"conflicts_with": POW.conflictsWith, "variant_of": POW.variantOf}
 
@@ -287,7 +288,7 @@ def _figure(graph: Graph, base_iri: str, ref: str) -> URIRef:
 
 
 def test_every_disagreement_index_names_has_a_row(settings: Settings) -> None:
-    openings = [row[0] for row in _readme_table(settings, "### Disagreements the archive names")]
+    openings = [row[0] for row in _readme_table(settings, DISAGREEMENTS)]
     bullets = _bullets()
     assert bullets
     for bullet in bullets:
@@ -300,7 +301,7 @@ def test_every_disagreement_index_names_has_a_row(settings: Settings) -> None:
 def test_every_disagreement_is_linked_in_the_graph(real_graph: Graph, settings: Settings) -> None:
     """Figures of a conflict or variant row are linked pairwise (either direction); each figure
     of an ambiguity row carries its ambiguity note."""
-    rows = _readme_table(settings, "### Disagreements the archive names")
+    rows = _readme_table(settings, DISAGREEMENTS)
     assert rows
     for opening, refs, kind in rows:
         figures = [_figure(real_graph, settings.base_iri, r.strip(" `")) for r in refs.split(",")]

@@ -17,6 +17,7 @@ from markupsafe import escape
 from powgraph.config import Settings
 from powgraph.model.qualifiers import Interval, Unit
 from powgraph.records import Data, Figure, Period
+from tests.test_archive import DISAGREEMENTS, _readme_table
 from tests.web.conftest import LiveServer
 
 HTML = {"Accept": "text/html"}
@@ -278,3 +279,30 @@ def test_the_pages_are_in_the_navigation(live: LiveServer) -> None:
     page = _page(live, "/")
     for path in ("/sources", "/exchanges", "/disagreements"):
         assert f'<a href="{path}">' in page
+
+
+def test_each_disagreement_the_archive_names_is_shown(
+    live: LiveServer, real_data: Data, settings: Settings
+) -> None:
+    """INDEX.md's discrepancies (data/README.md maps each to its figures): a conflict or variant
+    is a pair in the conflicts answer and on /disagreements; a definitional trap is the note each
+    of its figures carries on its source's page."""
+    notes = {
+        f"{sf.source.key}/{item.key}": item.ambiguity
+        for sf in real_data.sources
+        for item in (*sf.figures, *sf.claims)
+    }
+    answered = {frozenset((r["left"], r["right"])) for r in _answer(live, "conflicts")}
+    shown = {frozenset(m[:2]) for m in PAIR.findall(_page(live, "/disagreements"))}
+    rows = _readme_table(settings, DISAGREEMENTS)
+    assert rows
+    for opening, refs, kind in rows:
+        figures = [r.strip(" `") for r in refs.split(",")]
+        if kind == "ambiguity":
+            for ref in figures:
+                note = notes[ref]
+                assert note and escape(note) in _page(live, "/sources/" + ref.split("/")[0]), ref
+            continue
+        iris = [_observation(settings, ref) for ref in figures]  # conflicts and variants
+        pairs = {frozenset((a, b)) for i, a in enumerate(iris) for b in iris[i + 1 :]}
+        assert pairs & answered and pairs & shown, opening
