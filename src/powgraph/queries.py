@@ -208,6 +208,14 @@ def shown(value: Any) -> Any:
     return value
 
 
+def shown_interval(low: Any, low_inclusive: Any, high: Any, high_inclusive: Any) -> str:
+    """The one way pages write a figure's interval: brackets for closed ends, parentheses for
+    open ones, and an open end where there is no bound ("more than 10,000" is (10000, ∞))."""
+    left = "(−∞" if low is None else ("[" if low_inclusive else "(") + str(shown(low))
+    right = "∞)" if high is None else str(shown(high)) + ("]" if high_inclusive else ")")
+    return f"{left}, {right}"
+
+
 def rows(document: dict[str, Any]) -> Rows:
     """SPARQL JSON results as (columns, rows of plain values)."""
     columns = list(document["head"]["vars"])

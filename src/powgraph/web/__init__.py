@@ -10,7 +10,7 @@ from werkzeug.routing import MapAdapter
 
 from powgraph.config import Settings
 from powgraph.published import read_graphs
-from powgraph.queries import read_queries, shown
+from powgraph.queries import read_queries, shown, shown_interval
 from powgraph.store import Store, open_store
 from powgraph.web import (
     archive,
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.config["MAX_CONTENT_LENGTH"] = 3 * settings.max_query_bytes + 1024
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.jinja_env.finalize = shown  # pages write values as CSV does: "true", 18, nothing for None
+    app.jinja_env.globals["interval"] = shown_interval  # and intervals one way
     examples = read_queries(settings.queries_dir / "examples")
     stored = {q.name: q for q in read_queries(settings.queries_dir)}
     linked = {q.name: q for q in read_queries(settings.queries_dir / "linked-data")}

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template
 
-from powgraph.queries import shown
+from powgraph.queries import shown_interval
 from powgraph.web.canned import side_value
 from powgraph.web.links import local_href
 from powgraph.web.runtime import runtime
@@ -18,13 +18,6 @@ bp = Blueprint("archive", __name__)
 
 # Figures of an exchange without a side (agreed, exchanged in all) are listed after the sides.
 NO_SIDE = "Other figures: agreed, or exchanged in all"
-
-
-def interval(low: Any, low_in: Any, high: Any, high_in: Any) -> str:
-    """A figure's interval as the pages write it: an open end stays open ("(10000, ∞)")."""
-    left = "(−∞" if low is None else ("[" if low_in else "(") + str(shown(low))
-    right = "∞)" if high is None else str(shown(high)) + ("]" if high_in else ")")
-    return f"{left}, {right}"
 
 
 def source_page(iri: str | None) -> str | None:
@@ -46,7 +39,7 @@ def _figure(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         "iri": iri,
         "href": local_href(iri) if iri else None,
         "printed": get("printed"),
-        "interval": interval(get("min"), get("minInclusive"), get("max"), get("maxInclusive"))
+        "interval": shown_interval(get("min"), get("minInclusive"), get("max"), get("maxInclusive"))
         if get("min") is not None or get("max") is not None
         else None,
         "period": get("period"),

@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from powgraph.queries import shown
+from powgraph.queries import shown_interval
 from powgraph.web.links import local_href
 from powgraph.web.runtime import runtime
 
@@ -77,19 +77,10 @@ class Point:
 
     @property
     def interval(self) -> str:
-        """As the pages write an interval: brackets for closed ends, parentheses for open."""
         row = self.row
-        low = (
-            f"{'[' if row['minInclusive'] else '('}{shown(row['min'])}"
-            if _has(row, "min")
-            else "(−∞"
+        return shown_interval(
+            row.get("min"), row.get("minInclusive"), row.get("max"), row.get("maxInclusive")
         )
-        high = (
-            f"{shown(row['max'])}{']' if row['maxInclusive'] else ')'}"
-            if _has(row, "max")
-            else "∞)"
-        )
-        return f"{low}, {high}"
 
 
 @dataclass(frozen=True)
