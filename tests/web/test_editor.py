@@ -23,7 +23,7 @@ from tests.web.conftest import LiveServer
 EXAMPLES = read_queries(Settings().queries_dir / "examples")
 FORM = re.compile(r"^(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.M)  # a query's form, at a line start
 HTML = {"Accept": "text/html"}
-NAV = '<header><a href="/">powgraph</a><a href="/queries">'  # base.html's navigation
+NAV = '<header><a href="/">powgraph</a><a href="/sources">'  # base.html's navigation
 
 
 def _editor_config(client: FlaskClient) -> dict[str, object]:
