@@ -20,6 +20,7 @@ Limits against slow or idle clients (measured in tests/web/test_resilience.py):
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -67,23 +68,30 @@ def serve(settings: Settings, host: str, port: int, workers: int, data: list[Pat
     from granian.http import HTTP1Settings
 
     os.environ["POWGRAPH_STORE"] = settings.store  # the web workers read their settings there
+    made = None  # a store made from --data files is this server's own: removed when it stops
     if not settings.store.startswith(REMOTE):  # else queries run in the engine: nothing to build
         directory = prepare(settings, data)
-        if not (trial(settings.query_memory).network_denied or settings.allow_egress):
-            raise EgressNotDenied(EGRESS)
+        made = directory if data else None
         os.environ["POWGRAPH_STORE_DIR"] = str(directory)
-    Granian(
-        "powgraph.web.worker:app",
-        factory=True,
-        address=host,
-        port=port,
-        interface=Interfaces.WSGI,
-        http=HTTPModes.http1,
-        http1_settings=HTTP1Settings(header_read_timeout=int(HEADER_TIMEOUT * 1000)),
-        workers=workers,
-        blocking_threads=settings.web_threads,
-        backpressure=CONNECTIONS,
-        respawn_failed_workers=True,
-        workers_kill_timeout=WORKER_KILL_TIMEOUT,
-        log_access=False,
-    ).serve()
+    try:
+        embedded = not settings.store.startswith(REMOTE)
+        if embedded and not (trial(settings.query_memory).network_denied or settings.allow_egress):
+            raise EgressNotDenied(EGRESS)
+        Granian(
+            "powgraph.web.worker:app",
+            factory=True,
+            address=host,
+            port=port,
+            interface=Interfaces.WSGI,
+            http=HTTPModes.http1,
+            http1_settings=HTTP1Settings(header_read_timeout=int(HEADER_TIMEOUT * 1000)),
+            workers=workers,
+            blocking_threads=settings.web_threads,
+            backpressure=CONNECTIONS,
+            respawn_failed_workers=True,
+            workers_kill_timeout=WORKER_KILL_TIMEOUT,
+            log_access=False,
+        ).serve()
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)

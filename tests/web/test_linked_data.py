@@ -17,7 +17,7 @@ from powgraph.config import Settings
 from powgraph.serve import store_from_files
 from powgraph.web import create_app
 from tests.helpers import FOUNDING
-from tests.web.conftest import LiveServer
+from tests.web.conftest import LiveServer, start_server, stop_server
 from tests.web.test_browser import ARTIFACTS, chromium_page
 
 TURTLE = {"Accept": "text/turtle"}
@@ -198,3 +198,22 @@ def test_a_figures_document_holds_its_quote(live: LiveServer) -> None:
     selector = graph.value(quote, URIRef("http://www.w3.org/ns/oa#hasSelector"))
     exact = graph.value(selector, URIRef("http://www.w3.org/ns/oa#exact"))
     assert exact is not None and "10,000" in str(exact)
+
+
+def test_a_store_served_from_files_goes_when_the_server_stops(
+    built: Settings, tmp_path: Path
+) -> None:
+    """`serve --data` makes its own store (as large as the data) in the temporary directory:
+    stopping the server removes it, and only it."""
+    data = tmp_path / "one.ttl"
+    data.write_text('<https://example.org/x/id/place/a> <http://example.org/p> "a" .\n')
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    (temporary / "kept").write_text("not the server's")
+    server = start_server(built, {"TMPDIR": str(temporary)}, ["--data", str(data)])
+    try:
+        made = [p.name for p in temporary.iterdir() if p.name.startswith("powgraph-serve-")]
+        assert made and requests.get(server.url + "/health", timeout=10).json()["triples"] == 1
+    finally:
+        stop_server(server)
+    assert [p.name for p in temporary.iterdir()] == ["kept"]
