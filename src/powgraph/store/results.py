@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import IO, Any, cast
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -45,7 +45,6 @@ NATIVE = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
-SMALL = 256  # rows that Python writes faster than running the query again for pyoxigraph
 
 
 _REGEX_CHECK = ox.Store()  # empty, in memory: REGEX needs no data
@@ -95,22 +94,22 @@ def serialize(
 ) -> Serialized:
     """Any pyoxigraph query result in the format named (already negotiated for its form),
     cut at ``cap`` rows and ``byte_cap`` bytes, counted on what the engine returns (never on
-    a LIMIT read in the text). pyoxigraph writes solutions 10x faster than Python but cannot
-    stop at a cap: the solutions are counted first; a large answer within the caps is then
-    written by pyoxigraph from a second run (when ``rerun`` can make one), anything cut is
-    written here and marked. A graph may be any iterable of triples."""
+    a LIMIT read in the text). Solutions are written by pyoxigraph (10x faster than Python)
+    into a buffer that refuses to pass the byte cap, then counted by reading that answer back
+    (pyoxigraph's parser: milliseconds, where running the query again cost as much as the
+    query); an answer over a cap, and any answer when ``rerun`` cannot make a second result,
+    is written here from the rows within the caps, and marked. A graph may be any iterable of
+    triples."""
     if isinstance(result, ox.QueryBoolean):
         return Serialized(boolean(bool(result), fmt), False)
     if isinstance(result, ox.QuerySolutions):
+        if rerun is not None:
+            body = _native(result, fmt, cap, byte_cap)
+            if body is not None:
+                return Serialized(body, False)
+            result = rerun()  # over a cap: the answer is cut, from a second run
         names = [v.value for v in result.variables]
         rows, truncated = capped(result, cap)
-        if rerun is not None and not truncated and len(rows) > SMALL:
-            out = _Bounded(byte_cap)
-            try:
-                rerun().serialize(out, format=NATIVE[fmt])
-                return Serialized(b"".join(out.parts), False)
-            except _TooLarge:
-                pass
         return solutions(fmt, names, rows, truncated, byte_cap)
     triples, truncated = capped(result, cap)
     while True:
@@ -119,6 +118,27 @@ def serialize(
             return Serialized(body, truncated)
         truncated = True
         triples = triples[: min(len(triples) - 1, len(triples) * byte_cap // len(body))]
+
+
+def _native(result: ox.QuerySolutions, fmt: str, cap: int, byte_cap: int) -> bytes | None:
+    """The solutions as pyoxigraph writes them, if they are within both caps; else None."""
+    out = _Bounded(byte_cap)
+    try:
+        result.serialize(cast(IO[bytes], out), format=NATIVE[fmt])
+    except _TooLarge:
+        return None
+    body = b"".join(out.parts)
+    return body if _count(body, fmt) <= cap else None
+
+
+def _count(body: bytes, fmt: str) -> int:
+    """The solutions in an answer pyoxigraph wrote (CSV cannot be read back as RDF terms, but
+    its records can be counted: a field with a line break in it is quoted)."""
+    if fmt == "csv":
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode(), newline=""))) - 1
+    parsed = ox.parse_query_results(body, format=NATIVE[fmt])
+    assert isinstance(parsed, ox.QuerySolutions)
+    return sum(1 for _ in parsed)
 
 
 def solutions(
