@@ -19,6 +19,7 @@ Limits against slow or idle clients (measured in tests/web/test_resilience.py):
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -27,9 +28,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from powgraph.config import Settings
-from powgraph.publish.build import build, content_digest
+from powgraph.publish.build import build
 from powgraph.store import REMOTE, EgressNotDenied
-from powgraph.store.embedded import EGRESS, is_current, write_store
+from powgraph.store.embedded import EGRESS, Content, is_current, write_store
 from powgraph.store.sandbox import trial
 
 HEADER_TIMEOUT = 10.0  # seconds for a request head, and for an idle keep-alive connection
@@ -39,16 +40,25 @@ WORKER_KILL_TIMEOUT = 10  # seconds a worker may take to stop before it is kille
 
 def store_from_files(files: list[Path], directory: Path) -> None:
     """A store of the files given, each in a named graph (its file: IRI); the default graph
-    is their union, as for the built graph."""
-    graphs = {}
+    is their union, as for the built graph. Files of triples load as they are; a file of quads
+    (N-Quads, TriG) has its graph names dropped first, in Python. The version is a hash of
+    the files' names and bytes."""
+    graphs: dict[str, Content] = {}
+    digest = hashlib.sha256()
     for path in files:
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
-        triples = [q.triple for q in ox.parse(path=str(path), format=fmt)]
-        graphs[path.resolve().as_uri()] = (
-            ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        )
-    digest = content_digest(graphs)
-    write_store(directory, graphs, f"files-{digest[:12]}", digest)
+        name = path.resolve().as_uri()
+        graphs[name] = path.resolve()
+        if fmt.supports_datasets:
+            triples = [q.triple for q in ox.parse(path=str(path), format=fmt)]
+            graphs[name] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        digest.update(name.encode() + b"\n" + _file_digest(path))
+    write_store(directory, graphs, f"files-{digest.hexdigest()[:12]}", digest.hexdigest())
+
+
+def _file_digest(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").digest()
 
 
 def prepare(settings: Settings, data: list[Path]) -> Path:

@@ -7,6 +7,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 from flask.testing import FlaskClient
@@ -15,6 +16,7 @@ from rdflib.namespace import SKOS, VOID
 
 from powgraph.config import Settings
 from powgraph.serve import store_from_files
+from powgraph.store.embedded import describe
 from powgraph.web import create_app
 from tests.helpers import FOUNDING
 from tests.web.conftest import LiveServer, start_server, stop_server
@@ -155,6 +157,36 @@ def test_markup_in_data_renders_inert(tmp_path: Path, built: Settings) -> None:
         assert 'href="javascript:' not in page
     finally:
         app.extensions["powgraph"].store.close()
+
+
+def test_files_are_served_each_in_its_graph_and_their_union(tmp_path: Path) -> None:
+    """`serve --data`: a file of triples loads as it is, a file of quads loses its graph
+    names; the counts the server reports are the store's own."""
+    triples = tmp_path / "a.ttl"
+    triples.write_text("<urn:a> <urn:p> 1, 2 .\n<urn:b> <urn:p> 3 .\n")
+    quads = tmp_path / "b.nq"
+    quads.write_text(
+        '<urn:a> <urn:p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> <urn:g> .\n'
+        "<urn:c> <urn:p> <urn:d> <urn:h> .\n"
+    )
+    store = tmp_path / "store"
+    store.mkdir()
+    store_from_files([triples, quads], store)
+    info = describe(store)
+    assert info.graphs == {triples.resolve().as_uri(): 3, quads.resolve().as_uri(): 2}
+    assert info.triples == 4  # <urn:a> <urn:p> 1 is in both files: once in the union
+    engine = ox.Store.read_only(str(store / "oxigraph"))
+    union = {q.triple for q in engine.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    named = {
+        q.triple
+        for q in engine.quads_for_pattern(None, None, None)
+        if q.graph_name != ox.DefaultGraph()
+    }
+    assert union == named and len(union) == info.triples
+    assert info.version.startswith("files-")
+    (again := tmp_path / "again").mkdir()
+    store_from_files([triples, quads], again)
+    assert describe(again).version == info.version  # the same files, the same version
 
 
 @pytest.mark.browser
