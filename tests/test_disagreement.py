@@ -18,7 +18,8 @@ from powgraph.publish.build import Checked
 from powgraph.queries import bind, read_queries, rows
 from powgraph.records import Data
 from powgraph.store import QueryJob
-from powgraph.store.embedded import Limits, run_job
+from powgraph.store.embedded import run_job
+from powgraph.store.query_process import Limits
 from tests.helpers import violated_shapes
 
 HELD_BY_RUSSIA = "count-ukrainian-pows-held-by-russia"

@@ -14,7 +14,8 @@ from powgraph.namespaces import POW, PROV
 from powgraph.publish.build import Checked
 from powgraph.queries import bind, read_queries, rows
 from powgraph.store import QueryJob
-from powgraph.store.embedded import Limits, run_job
+from powgraph.store.embedded import run_job
+from powgraph.store.query_process import Limits
 
 
 def _answer(checked: Checked, settings: Settings, name: str) -> list[dict[str, object]]:

@@ -5,6 +5,8 @@ A logging server on 127.0.0.1 must receive zero requests, ever."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -157,3 +159,14 @@ def test_the_byte_cap_cuts_an_answer_into_a_whole_document(built: Settings) -> N
     assert document["head"]["link"] and document["results"]["bindings"]
     assert graph.truncated and 0 < len(graph.body) <= 4096
     assert graph.body.endswith(b" .\n")
+
+
+def test_a_query_process_imports_only_the_engine() -> None:
+    """Each query process holds its own copy of what it imports: not rdflib, Flask or the web."""
+    code = (
+        "import sys, powgraph.store.query_process\n"
+        "heavy = ('rdflib', 'flask', 'pyshacl', 'powgraph.web')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

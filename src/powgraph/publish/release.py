@@ -33,7 +33,8 @@ from powgraph.published import (
 from powgraph.published.metadata import Dump, describe_dataset
 from powgraph.queries import read_queries, rows, term, write_table
 from powgraph.store import QueryJob
-from powgraph.store.embedded import Limits, run_job
+from powgraph.store.embedded import run_job
+from powgraph.store.query_process import Limits
 
 SUMS = "SHA256SUMS"
 # The bag's tag files (RFC 8493), in the bag's root beside data/; /dumps serves them too.

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-
-from rdflib import Literal, URIRef
+from typing import TYPE_CHECKING, Protocol
 
 from powgraph.config import Settings
 from powgraph.errors import PowgraphError
 
+if TYPE_CHECKING:  # a query process imports this package, and never rdflib
+    from rdflib import Literal, URIRef
+
 # A variable and the RDF term it is bound to: engine-neutral (rdflib's terms); each backend
 # binds it its own way (pyoxigraph substitutions, a VALUES block for a remote endpoint).
-Binding = tuple[str, URIRef | Literal]
+Binding = tuple[str, "URIRef | Literal"]
 REMOTE = "sparql+"  # Settings.store for a SPARQL endpoint: sparql+http(s)://host/path
 
 

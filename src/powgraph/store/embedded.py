@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import queue
 import re
 import signal
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +30,15 @@ from powgraph.store import (
     QueryTooLarge,
     StoreInfo,
 )
-from powgraph.store.results import invalid_regex, serialize
-from powgraph.store.sandbox import Confinement, confine
+from powgraph.store.query_process import MEMORY, Limits, Task, answer, serve_jobs
+from powgraph.store.sandbox import Confinement
 
 INFO_FILE = "store.json"
 EGRESS = (
     "query processes could not be cut off from the network (no network namespace, no seccomp); "
     "set POWGRAPH_ALLOW_EGRESS=1 to serve anyway"
 )
-CLIENT_NICENESS = 10  # a client's query runs at a lower CPU priority than the web workers
 STARTUP = 30.0  # seconds a new query process may take to confine itself and say so
-MEMORY = "the query needed more memory than a query process may use"
 # how a process that ran out of address space ends: Rust aborts, Python may be killed
 OUT_OF_MEMORY = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS)
 STORE_FORMAT = 5  # bump when the store's layout or store.json changes
@@ -139,87 +135,12 @@ def describe(directory: Path) -> StoreInfo:
     return StoreInfo(info["version"], info["triples"], info["graphs"])
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What one query process may use and return."""
-
-    row_cap: int
-    byte_cap: int
-    memory: int  # address space, bytes (0: unbounded)
-    allow_egress: bool = False  # serve even where no network sandbox can be set up
-
-
-def _child(conn: Connection, path: str, limits: Limits, untrusted: bool) -> None:
-    """The child's loop: confined first, then one job in, one reply out, until the parent goes
-    away. Its first message says how it is confined; it serves only if the network is denied
-    (or the operator allowed egress)."""
-    os.environ["RUST_BACKTRACE"] = "0"  # a query out of memory is expected, not a crash report
-    if untrusted:
-        os.nice(CLIENT_NICENESS)  # pages and /health keep the CPU while a client's query runs
-    confinement = confine(limits.memory)
-    conn.send(confinement)
-    if not (confinement.network_denied or limits.allow_egress):
-        return
-    store = ox.Store.read_only(path)
-    while True:
-        try:
-            job: QueryJob = conn.recv()
-        except (EOFError, OSError):
-            return
-        conn.send(_answer(store, job, limits))
-
-
-def _answer(store: ox.Store, job: QueryJob, limits: Limits) -> tuple[Any, ...]:
-    invalid = invalid_regex(job.regexes)
-    if invalid:
-        return ("regex", invalid)
-
-    def run() -> Any:
-        return store.query(
-            job.text,
-            base_iri=job.base_iri,
-            default_graph=_graphs(job.default_graphs),
-            named_graphs=_graphs(job.named_graphs),
-            prefixes=dict(job.prefixes) or None,
-            substitutions={ox.Variable(name): _term(term) for name, term in job.bindings},
-        )
-
-    try:
-        out = serialize(run(), job.fmt, limits.row_cap, limits.byte_cap, run)
-    except SyntaxError as exc:
-        return ("syntax", str(exc))
-    except MemoryError:
-        return ("memory", MEMORY)
-    except OSError:
-        # the engine tried the network or a file (SERVICE, LOAD): its message may describe
-        # what sits behind an address, so it never reaches the client
-        return ("evaluation", "the query needs a network or file access this endpoint never has")
-    except (ValueError, RuntimeError) as exc:
-        return ("evaluation", str(exc))
-    return ("ok", out.body, out.truncated)
-
-
-def _term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
-    """An rdflib term as pyoxigraph's."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
-def _graphs(iris: tuple[str, ...] | None) -> list[Any] | None:
-    return None if iris is None else [ox.NamedNode(iri) for iri in iris]
-
-
 class _Child:
     def __init__(self, ctx: Any, path: str, limits: Limits, untrusted: bool) -> None:
         self.conn, theirs = ctx.Pipe()
         self.untrusted = untrusted
         args = (theirs, path, limits, untrusted)
-        self.process = ctx.Process(target=_child, args=args, daemon=True)
+        self.process = ctx.Process(target=serve_jobs, args=args, daemon=True)
         self.process.start()
         theirs.close()
         self.confinement: Confinement | None = None
@@ -262,7 +183,7 @@ class EmbeddedStore:
         self._timeout, self._limits = timeout, limits
         self.processes = processes  # for the queries clients write
         self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["pyoxigraph", "powgraph.store.embedded"])
+        self._ctx.set_forkserver_preload(["powgraph.store.query_process"])
         self._children: list[_Child] = []
         self._idle: dict[bool, queue.LifoQueue[_Child]] = {}
         for untrusted, count in ((True, processes), (False, own)):
@@ -289,7 +210,7 @@ class EmbeddedStore:
         child = idle.get()
         try:
             child.ready(STARTUP)
-            child.conn.send(job)
+            child.conn.send(_task(job))
             if not child.conn.poll(self._timeout):
                 child = self._replace(child)
                 raise QueryTimeout(
@@ -316,7 +237,25 @@ class EmbeddedStore:
 
 def run_job(store: ox.Store, job: QueryJob, limits: Limits) -> Answer:
     """A job answered in this process, on a store that is not served (releases)."""
-    return _reply(_answer(store, job, limits))
+    job, substitutions = _task(job)
+    return _reply(answer(store, job, substitutions, limits))
+
+
+def _task(job: QueryJob) -> Task:
+    """A job as a query process receives it: its bindings as pyoxigraph's terms, so that the
+    process never imports rdflib."""
+    return replace(job, bindings=()), {name: _term(term) for name, term in job.bindings}
+
+
+def _term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
+    """An rdflib term as pyoxigraph's."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
 
 
 def _reply(reply: tuple[Any, ...]) -> Answer:
