@@ -52,3 +52,18 @@ def test_bad_row_exits_2_naming_file_row_field(mini_settings: Settings, command:
     assert "data/sources/mini.yaml:" in result.output
     assert "observations row 2 (held), field 'value'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_serve_a_file_it_cannot_read_exits_2_naming_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<urn:a> <urn:b> <urn:c> .\n<a> <b> .\n")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))  # where serve --data makes its store
+    result = CliRunner().invoke(main, ["serve", "--port", "0", "--data", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert f"cannot read {bad}" in result.output and "line 2" in result.output
+    assert "Traceback" not in result.output
+    assert list(temporary.iterdir()) == []  # the store it began is gone

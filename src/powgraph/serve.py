@@ -20,14 +20,17 @@ Limits against slow or idle clients (measured in tests/web/test_resilience.py):
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from powgraph.config import Settings
+from powgraph.errors import PowgraphError
 from powgraph.publish.build import build
 from powgraph.store import REMOTE, EgressNotDenied
 from powgraph.store.embedded import EGRESS, Content, is_current, write_store
@@ -53,7 +56,10 @@ def store_from_files(files: list[Path], directory: Path) -> None:
             triples = [q.triple for q in ox.parse(path=str(path), format=fmt)]
             graphs[name] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         digest.update(name.encode() + b"\n" + _file_digest(path))
-    write_store(directory, graphs, f"files-{digest.hexdigest()[:12]}", digest.hexdigest())
+    try:
+        write_store(directory, graphs, f"files-{digest.hexdigest()[:12]}", digest.hexdigest())
+    except SyntaxError as exc:
+        raise PowgraphError(f"cannot read {exc.filename}: {exc.msg}") from None
 
 
 def _file_digest(path: Path) -> bytes:
@@ -65,7 +71,15 @@ def prepare(settings: Settings, data: list[Path]) -> Path:
     """The store directory to serve: one made from ``data``, else the build (built if missing)."""
     if data:
         directory = Path(tempfile.mkdtemp(prefix="powgraph-serve-"))
-        store_from_files(data, directory)
+        try:
+            # loaded in a child: the memory loading takes goes back to the system when it ends,
+            # instead of staying in this process and in each web worker forked from it (1M
+            # triples: 500 MB in each)
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+                pool.submit(store_from_files, data, directory).result()
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
         return directory
     if not is_current(settings.served_store):
         build(settings)
