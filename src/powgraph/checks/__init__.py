@@ -1,4 +1,5 @@
-"""pyshacl over the converted graph. The result is data (a Report), not an exception: the CLI
+"""pyshacl over the converted graph, the shapes' SPARQL targets found by pyoxigraph
+(targets.py). The result is data (a Report), not an exception: the CLI
 maps it to exit codes, the build refuses to write when it does not conform."""
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ from dataclasses import dataclass
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph
+
+from powgraph.checks.targets import resolved
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,7 @@ def validate(data: Graph, shapes: Graph, ontology: Graph, extra: Graph | None = 
     target = data if extra is None else data + extra
     conforms, results, text = shacl_validate(
         target,
-        shacl_graph=shapes,
+        shacl_graph=resolved(shapes, target + ontology),  # pyshacl mixes the ontology in too
         ont_graph=ontology,
         inference="none",
         allow_warnings=True,
