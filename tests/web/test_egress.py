@@ -170,3 +170,24 @@ def test_a_query_process_imports_only_the_engine() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_small_store_answers_from_memory_as_from_disk(built: Settings) -> None:
+    """The real data is copied into each query process's memory (it is small); every answer
+    is the one the on-disk store gives."""
+    queries = [
+        "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+        "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 500",
+    ]
+    memory = open_embedded(built, built.served_store, 1)
+    disk = open_embedded(replace(built, memory_store_quads=0), built.served_store, 1)
+    try:
+        assert memory.in_memory and not disk.in_memory
+        for query in queries:
+            fmt = "ntriples" if query.startswith("CONSTRUCT") else "json"
+            job = QueryJob(query, fmt)
+            assert memory.run(job).body == disk.run(job).body, query
+    finally:
+        memory.close()
+        disk.close()

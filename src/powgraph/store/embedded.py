@@ -136,10 +136,12 @@ def describe(directory: Path) -> StoreInfo:
 
 
 class _Child:
-    def __init__(self, ctx: Any, path: str, limits: Limits, untrusted: bool) -> None:
+    def __init__(
+        self, ctx: Any, path: str, limits: Limits, untrusted: bool, in_memory: bool
+    ) -> None:
         self.conn, theirs = ctx.Pipe()
         self.untrusted = untrusted
-        args = (theirs, path, limits, untrusted)
+        args = (theirs, path, limits, untrusted, in_memory)
         self.process = ctx.Process(target=serve_jobs, args=args, daemon=True)
         self.process.start()
         theirs.close()
@@ -167,7 +169,9 @@ def open_embedded(settings: Settings, directory: Path, processes: int) -> Embedd
     limits = Limits(
         settings.row_cap, settings.byte_cap, settings.query_memory, settings.allow_egress
     )
-    return EmbeddedStore(directory, settings.query_timeout, limits, processes)
+    return EmbeddedStore(
+        directory, settings.query_timeout, limits, processes, in_memory=settings.memory_store_quads
+    )
 
 
 class EmbeddedStore:
@@ -176,9 +180,18 @@ class EmbeddedStore:
     wait behind a client's runaway query."""
 
     def __init__(
-        self, directory: Path, timeout: float, limits: Limits, processes: int = 2, own: int = 1
+        self,
+        directory: Path,
+        timeout: float,
+        limits: Limits,
+        processes: int = 2,
+        own: int = 1,
+        in_memory: int = 0,
     ) -> None:
+        """``in_memory``: a store of at most so many quads (the union and the named graphs)
+        is copied into each query process's memory."""
         self.info = describe(directory)
+        self.in_memory = self.info.triples + sum(self.info.graphs.values()) <= in_memory
         self._path = str(directory / "oxigraph")
         self._timeout, self._limits = timeout, limits
         self.processes = processes  # for the queries clients write
@@ -196,7 +209,7 @@ class EmbeddedStore:
             raise EgressNotDenied(EGRESS)
 
     def _spawn(self, untrusted: bool) -> _Child:
-        child = _Child(self._ctx, self._path, self._limits, untrusted)
+        child = _Child(self._ctx, self._path, self._limits, untrusted, self.in_memory)
         self._children.append(child)
         return child
 

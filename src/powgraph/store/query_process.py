@@ -33,9 +33,13 @@ class Limits:
     allow_egress: bool = False  # serve even where no network sandbox can be set up
 
 
-def serve_jobs(conn: Connection, path: str, limits: Limits, untrusted: bool) -> None:
+def serve_jobs(
+    conn: Connection, path: str, limits: Limits, untrusted: bool, in_memory: bool
+) -> None:
     """The process's loop. Its first message says how it is confined; it serves only if the
-    network is denied (or the operator allowed egress)."""
+    network is denied (or the operator allowed egress). ``in_memory``: the store is copied
+    into pyoxigraph's in-memory store first (a small query runs about 4x faster there than on
+    the on-disk store; each process holds its own copy)."""
     os.environ["RUST_BACKTRACE"] = "0"  # a query out of memory is expected, not a crash report
     if untrusted:
         os.nice(CLIENT_NICENESS)  # pages and /health keep the CPU while a client's query runs
@@ -44,6 +48,10 @@ def serve_jobs(conn: Connection, path: str, limits: Limits, untrusted: bool) -> 
     if not (confinement.network_denied or limits.allow_egress):
         return
     store = ox.Store.read_only(path)
+    if in_memory:
+        disk, store = store, ox.Store()
+        store.extend(disk.quads_for_pattern(None, None, None, None))  # blank nodes keep labels
+        del disk
     while True:
         try:
             job, substitutions = conn.recv()
