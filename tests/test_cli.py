@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,16 +57,20 @@ def test_bad_row_exits_2_naming_file_row_field(mini_settings: Settings, command:
     assert "Traceback" not in result.output
 
 
-def test_serve_a_file_it_cannot_read_exits_2_naming_file_and_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_serve_a_file_it_cannot_read_exits_2_naming_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.nt"
     bad.write_text("<urn:a> <urn:b> <urn:c> .\n<a> <b> .\n")
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temporary))  # where serve --data makes its store
-    result = CliRunner().invoke(main, ["serve", "--port", "0", "--data", str(bad)])
-    assert result.exit_code == 2, result.output
-    assert f"cannot read {bad}" in result.output and "line 2" in result.output
-    assert "Traceback" not in result.output
+    # a process of its own: serve sets the environment its web workers read
+    result = subprocess.run(
+        [sys.executable, "-m", "powgraph.cli", "serve", "--port", "0", "--data", str(bad)],
+        env={**os.environ, "TMPDIR": str(temporary)},  # where serve --data makes its store
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"cannot read {bad}" in result.stderr and "line 2" in result.stderr
+    assert "Traceback" not in result.stderr
     assert list(temporary.iterdir()) == []  # the store it began is gone
