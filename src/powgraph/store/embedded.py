@@ -52,7 +52,7 @@ Content = bytes | Path  # a graph's N-Triples, or a file of triples in a format 
 def write_store(directory: Path, graphs: Mapping[str, Content], version: str, digest: str) -> None:
     """A pyoxigraph store with one named graph per document of triples and their union as the
     default graph (materialised: querying a union at run time costs 3x on small queries, and
-    7x on a GROUP BY over 1M triples), plus its version, content hash and triple counts;
+    5x on a GROUP BY over 1M triples), plus its version, content hash and triple counts;
     written once. The named graphs and the union load side by side (one thread each: the bulk
     loader releases the GIL), and files load from disk without passing through Python."""
     store = ox.Store(str(directory / "oxigraph"))
