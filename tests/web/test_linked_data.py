@@ -249,3 +249,11 @@ def test_a_store_served_from_files_goes_when_the_server_stops(
     finally:
         stop_server(server)
     assert [p.name for p in temporary.iterdir()] == ["kept"]
+
+
+@pytest.mark.parametrize("path", ["/id/%C2%80/x", "/doc/%C2%80/x"])
+def test_a_key_no_iri_can_hold_is_a_clear_400(client: FlaskClient, path: str) -> None:
+    """U+0080 is no IRI code point: the engine refuses the term, and the client hears why."""
+    answer = client.get(path, headers={"Accept": "application/json"})
+    assert answer.status_code == 400
+    assert "Invalid IRI code point" in answer.get_json()["error"]["message"]

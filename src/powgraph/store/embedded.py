@@ -198,9 +198,11 @@ class EmbeddedStore:
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["powgraph.store.query_process"])
         self._children: list[_Child] = []
-        self._idle: dict[bool, queue.LifoQueue[_Child]] = {}
+        # first in, first out: a process started in place of a killed one goes to the back of
+        # the line, and copies the store (in_memory) while the others answer
+        self._idle: dict[bool, queue.Queue[_Child]] = {}
         for untrusted, count in ((True, processes), (False, own)):
-            self._idle[untrusted] = queue.LifoQueue()
+            self._idle[untrusted] = queue.Queue()
             for _ in range(count):
                 self._idle[untrusted].put(self._spawn(untrusted))
         self.confinement = self._children[0].ready(STARTUP)
@@ -219,11 +221,12 @@ class EmbeddedStore:
         return self._spawn(child.untrusted)
 
     def run(self, job: QueryJob, untrusted: bool = False) -> Answer:
+        task = _task(job)
         idle = self._idle[untrusted]
         child = idle.get()
         try:
             child.ready(STARTUP)
-            child.conn.send(_task(job))
+            child.conn.send(task)
             if not child.conn.poll(self._timeout):
                 child = self._replace(child)
                 raise QueryTimeout(
@@ -256,8 +259,13 @@ def run_job(store: ox.Store, job: QueryJob, limits: Limits) -> Answer:
 
 def _task(job: QueryJob) -> Task:
     """A job as a query process receives it: its bindings as pyoxigraph's terms, so that the
-    process never imports rdflib."""
-    return replace(job, bindings=()), {name: _term(term) for name, term in job.bindings}
+    process never imports rdflib. A term the engine cannot hold (an IRI with a control
+    character) fails as the engine fails it."""
+    try:
+        substitutions = {name: _term(term) for name, term in job.bindings}
+    except ValueError as exc:
+        raise QueryFailed(str(exc), "evaluation") from None
+    return replace(job, bindings=()), substitutions
 
 
 def _term(term: URIRef | Literal) -> ox.NamedNode | ox.Literal:
