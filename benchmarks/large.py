@@ -340,8 +340,8 @@ def write(results: list[Served], triples: int, observations: int, load: str, com
         "",
         f"Measured {dt.date.today().isoformat()} at commit {commit} by `benchmarks/large.py` (one run,",
         "the servers one after "
-        f"the other; load average at the start {load}, on the shared 2-core machine: other helpers'",
-        f"tests ran at the same time). The corpus: {observations:,} synthetic Data Cube observations",
+        f"the other; load average at the start {load}, on the shared 2-core machine, just",
+        f"after run.py's benchmark). The corpus: {observations:,} synthetic Data Cube observations",
         f"shaped like ours, {triples:,} triples of N-Triples (type, data set, variable, period, area",
         f"({AREAS:,} areas), value, unit, printed value, attribution; areas labelled). Each query once",
         f"to warm up, then the median of {RUNS}; over HTTP each text is new (a numbered comment), so",

@@ -23,6 +23,7 @@ from flask.testing import FlaskClient
 from powgraph.config import Settings
 from powgraph.publish.build import build
 from powgraph.publish.release import release
+from powgraph.serve import WORKER_KILL_TIMEOUT
 from powgraph.web import create_app
 
 QUERY_TIMEOUT = 2.0  # seconds: the budget the live server enforces in these tests
@@ -127,9 +128,12 @@ def start_server(settings: Settings, extra_env: dict[str, str], args: list[str] 
 
 
 def stop_server(server: LiveServer) -> None:
+    """SIGTERM to the server's process group, as a terminal's Ctrl-C or systemd sends. A web
+    worker sometimes misses Granian's shutdown (a race in Granian: emmett-framework/granian
+    #875) and is killed at WORKER_KILL_TIMEOUT: the server gets that long, and more."""
     os.killpg(server.process.pid, signal.SIGTERM)
     try:
-        server.process.wait(timeout=10)
+        server.process.wait(timeout=WORKER_KILL_TIMEOUT + 10)
     except subprocess.TimeoutExpired:
         os.killpg(server.process.pid, signal.SIGKILL)
         server.process.wait()

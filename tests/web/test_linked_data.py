@@ -248,7 +248,10 @@ def test_a_store_served_from_files_goes_when_the_server_stops(
         assert made and requests.get(server.url + "/health", timeout=10).json()["triples"] == 1
     finally:
         stop_server(server)
-    assert [p.name for p in temporary.iterdir()] == ["kept"]
+    # multiprocessing's own directory stays when Granian has had to kill a web worker that
+    # missed its shutdown (see stop_server); the store is removed all the same
+    left = [p.name for p in temporary.iterdir() if not p.name.startswith("pymp-")]
+    assert left == ["kept"]
 
 
 @pytest.mark.parametrize("path", ["/id/%C2%80/x", "/doc/%C2%80/x"])

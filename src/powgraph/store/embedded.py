@@ -64,19 +64,23 @@ def write_store(directory: Path, graphs: Mapping[str, Content], version: str, di
         ]:
             loaded.result()
     store.flush()
-    counts = {
-        row["g"].value: int(row["n"].value)
-        for row in _solutions(
-            store, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        )
-    }
     (total,) = _solutions(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    triples = int(total["n"].value)
+    if len(graphs) == 1:  # every quad outside the union is in the one named graph
+        counts = {name: len(store) - triples for name in graphs}
+    else:
+        counts = {
+            row["g"].value: int(row["n"].value)
+            for row in _solutions(
+                store, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            )
+        }
     del store
     info = {
         "format": STORE_FORMAT,
         "version": version,
         "digest": digest,
-        "triples": int(total["n"].value),
+        "triples": triples,
         "graphs": dict(sorted(counts.items())),
     }
     (directory / INFO_FILE).write_text(json.dumps(info), encoding="utf-8")
