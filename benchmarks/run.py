@@ -52,13 +52,13 @@ NOTES = """## Where an uncached query's time goes
 
 Every uncached query crosses a process boundary: powgraph runs queries in child processes so
 that the time budget can kill a runaway query (pyoxigraph cannot be stopped from another
-thread). Measured separately on the same machine, per query: the Flask side (parameters, the
-query guard, negotiation, headers) about 130 µs; a pipe round trip to a child process about
-95 µs of wall time (about 50 µs of CPU on each side); pyoxigraph parsing, evaluating and
-writing this query 70-150 µs (a query whose own LIMIT is within the row cap is written by
-pyoxigraph at once; other SELECTs are counted first, then run again for pyoxigraph to write,
-still faster than writing rows in Python). The cached path answers from a WSGI-level cache
-before Flask routes the request, so it pays none of this.
+thread). Measured separately on the same machine on 2026-12-01, per query: the web worker's
+side (Flask, parameters, the query guard, negotiation, headers, the pipe) about 380 µs of CPU;
+in the query process, pyoxigraph parsing, evaluating and writing this query about 430 µs on its
+in-memory copy of the store (1,600 µs on the on-disk store, which the Oxigraph server uses),
+and powgraph's part there (the job's pickling, counting the answer's rows) about 40 µs. The
+query sorts all 334 printed values: the engine is half of the cost. The cached path answers
+from a WSGI-level cache before Flask routes the request, so it pays none of this.
 
 Measured once for comparison on 2026-11-28 (not shipped): the same app with pyoxigraph queried
 inside the web worker, no process boundary and so no way to stop a runaway query, answered 3,775
