@@ -33,7 +33,7 @@ from powgraph.config import Settings
 from powgraph.errors import PowgraphError
 from powgraph.publish.build import build
 from powgraph.store import REMOTE, EgressNotDenied
-from powgraph.store.embedded import EGRESS, Content, is_current, write_store
+from powgraph.store.embedded import EGRESS, Content, file_format, is_current, write_store
 from powgraph.store.sandbox import trial
 
 HEADER_TIMEOUT = 10.0  # seconds for a request head, and for an idle keep-alive connection
@@ -49,7 +49,7 @@ def store_from_files(files: list[Path], directory: Path) -> None:
     graphs: dict[str, Content] = {}
     digest = hashlib.sha256()
     for path in files:
-        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+        fmt = file_format(path)
         name = path.resolve().as_uri()
         graphs[name] = path.resolve()
         if fmt.supports_datasets:

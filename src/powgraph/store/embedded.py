@@ -66,15 +66,12 @@ def write_store(directory: Path, graphs: Mapping[str, Content], version: str, di
     store.flush()
     (total,) = _solutions(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
     triples = int(total["n"].value)
-    if len(graphs) == 1:  # every quad outside the union is in the one named graph
-        counts = {name: len(store) - triples for name in graphs}
-    else:
-        counts = {
-            row["g"].value: int(row["n"].value)
-            for row in _solutions(
-                store, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-            )
-        }
+    counts = {
+        row["g"].value: int(row["n"].value)
+        for row in _solutions(
+            store, "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+    }
     del store
     info = {
         "format": STORE_FORMAT,
@@ -95,10 +92,14 @@ def _load(
     for name, content in sorted(graphs.items()):
         target = to_graph(name)
         if isinstance(content, Path):
-            fmt = ox.RdfFormat.from_extension(content.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
-            store.bulk_load(path=str(content), format=fmt, to_graph=target)
+            store.bulk_load(path=str(content), format=file_format(content), to_graph=target)
         else:
             store.bulk_load(content, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+
+
+def file_format(path: Path) -> ox.RdfFormat:
+    """The RDF syntax a file's extension names (Turtle when it names none)."""
+    return ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
 
 
 def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
