@@ -27,13 +27,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from powgraph.config import Settings
 from powgraph.errors import PowgraphError
 from powgraph.publish.build import build
 from powgraph.store import REMOTE, EgressNotDenied
-from powgraph.store.embedded import EGRESS, Content, file_format, is_current, write_store
+from powgraph.store.embedded import EGRESS, Content, is_current, write_store
 from powgraph.store.sandbox import trial
 
 HEADER_TIMEOUT = 10.0  # seconds for a request head, and for an idle keep-alive connection
@@ -43,18 +41,13 @@ WORKER_KILL_TIMEOUT = 10  # seconds a worker may take to stop before it is kille
 
 def store_from_files(files: list[Path], directory: Path) -> None:
     """A store of the files given, each in a named graph (its file: IRI); the default graph
-    is their union, as for the built graph. Files of triples load as they are; a file of quads
-    (N-Quads, TriG) has its graph names dropped first, in Python. The version is a hash of
-    the files' names and bytes."""
+    is their union, as for the built graph; a file of quads (N-Quads, TriG) has its graph
+    names dropped. The version is a hash of the files' names and bytes."""
     graphs: dict[str, Content] = {}
     digest = hashlib.sha256()
     for path in files:
-        fmt = file_format(path)
         name = path.resolve().as_uri()
         graphs[name] = path.resolve()
-        if fmt.supports_datasets:
-            triples = [q.triple for q in ox.parse(path=str(path), format=fmt)]
-            graphs[name] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         digest.update(name.encode() + b"\n" + _file_digest(path))
     try:
         write_store(directory, graphs, f"files-{digest.hexdigest()[:12]}", digest.hexdigest())

@@ -15,7 +15,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS, VOID
 
 from powgraph.config import Settings
+from powgraph.errors import PowgraphError
 from powgraph.serve import store_from_files
+from powgraph.store import embedded
 from powgraph.store.embedded import describe
 from powgraph.web import create_app
 from tests.helpers import FOUNDING
@@ -187,6 +189,65 @@ def test_files_are_served_each_in_its_graph_and_their_union(tmp_path: Path) -> N
     (again := tmp_path / "again").mkdir()
     store_from_files([triples, quads], again)
     assert describe(again).version == info.version  # the same files, the same version
+
+
+def _engine_sets(store: Path) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    engine = ox.Store.read_only(str(store / "oxigraph"))
+    union = {q.triple for q in engine.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    named = {
+        q.triple
+        for q in engine.quads_for_pattern(None, None, None)
+        if q.graph_name != ox.DefaultGraph()
+    }
+    return union, named
+
+
+def test_a_large_file_loads_in_pieces_as_it_would_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """N-Triples over the piece size load in one piece per loader thread, cut at line ends
+    (a cut mid-line would fail or lose a triple): the same triples in both graphs."""
+    data = tmp_path / "big.nt"
+    data.write_text("".join(f'<urn:s{n}> <urn:p> "{"x" * (n % 7)}{n}" .\n' for n in range(999)))
+    monkeypatch.setattr(embedded, "PIECE", 100)
+    monkeypatch.setattr(embedded, "LOADERS", 3)
+    (empty := tmp_path / "empty.nt").write_text("")
+    store = tmp_path / "store"
+    store.mkdir()
+    store_from_files([data, empty], store)
+    union, named = _engine_sets(store)
+    whole = {q.triple for q in ox.parse(path=str(data), format=ox.RdfFormat.N_TRIPLES)}
+    assert union == named == whole
+    assert describe(store).graphs == {data.resolve().as_uri(): 999}  # no triples, no graph
+
+
+@pytest.mark.parametrize("suffix", ["nt", "ttl"])
+def test_blank_nodes_in_the_union_are_the_named_graphs(tmp_path: Path, suffix: str) -> None:
+    """Each bulk load renames blank nodes: loading a file once per graph made the union's blank
+    nodes strangers to the named graph's. A triple of the union is found in its graph."""
+    data = tmp_path / f"b.{suffix}"
+    data.write_text('_:x <urn:p> "1" .\n_:x <urn:q> _:y .\n_:y <urn:p> "2" .\n')
+    store = tmp_path / "store"
+    store.mkdir()
+    store_from_files([data], store)
+    union, named = _engine_sets(store)
+    assert union == named and len(union) == 3
+    engine = ox.Store.read_only(str(store / "oxigraph"))
+    answer = engine.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(answer, ox.QuerySolutions)
+    assert int(next(answer)["n"].value) == 3
+
+
+def test_an_error_in_a_later_piece_names_the_files_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<urn:a> <urn:b> <urn:c> .\n" * 50 + "<a> <b> .\n")
+    monkeypatch.setattr(embedded, "PIECE", 100)
+    store = tmp_path / "store"
+    store.mkdir()
+    with pytest.raises(PowgraphError, match=f"cannot read {bad}: .*line 51"):
+        store_from_files([bad], store)
 
 
 @pytest.mark.browser
