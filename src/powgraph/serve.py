@@ -29,7 +29,6 @@ from typing import Any
 
 from powgraph.config import Settings
 from powgraph.errors import PowgraphError
-from powgraph.publish.build import build
 from powgraph.store import REMOTE, EgressNotDenied
 from powgraph.store.embedded import EGRESS, Content, is_current, write_store
 from powgraph.store.sandbox import trial
@@ -71,6 +70,8 @@ def prepare(settings: Settings, data: list[Path]) -> Path:
             raise
         return directory
     if not is_current(settings.served_store):
+        from powgraph.publish.build import build  # the converter and pySHACL: only to build
+
         build(settings)
     return settings.served_store.resolve()
 

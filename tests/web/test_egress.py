@@ -161,10 +161,13 @@ def test_the_byte_cap_cuts_an_answer_into_a_whole_document(built: Settings) -> N
     assert graph.body.endswith(b" .\n")
 
 
-def test_a_query_process_imports_only_the_engine() -> None:
-    """Each query process holds its own copy of what it imports: not rdflib, Flask or the web."""
+@pytest.mark.parametrize("module", ["powgraph.store.query_process", "powgraph.cli"])
+def test_a_query_process_imports_only_the_engine(module: str) -> None:
+    """Each query process holds its own copy of what it imports: its own module, and the main
+    module (multiprocessing imports it again in every process it starts; under `powgraph
+    serve`, the CLI). Not rdflib, Flask, pySHACL or the web."""
     code = (
-        "import sys, powgraph.store.query_process\n"
+        f"import sys, {module}\n"
         "heavy = ('rdflib', 'flask', 'pyshacl', 'powgraph.web')\n"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
