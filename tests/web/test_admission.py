@@ -232,5 +232,5 @@ def test_the_client_is_the_socket_or_the_trusted_proxys_client(
     settings = Settings(proxy_header="X-Forwarded-For", trusted_proxies="127.0.0.1, ::1")
     with Flask(__name__).test_request_context(
         "/sparql", headers={"X-Forwarded-For": header}, environ_base={"REMOTE_ADDR": remote}
-    ):
-        assert client_address(settings) == expected
+    ) as context:
+        assert client_address(settings, context.request.environ) == expected

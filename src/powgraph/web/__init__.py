@@ -27,6 +27,7 @@ from powgraph.web import (
 from powgraph.web.admission import gate_for
 from powgraph.web.answer_cache import AnswerCache
 from powgraph.web.bodies import Bodies
+from powgraph.web.fastpath import FastPath
 from powgraph.web.runtime import LOCAL_URL, Runtime, runtime
 
 
@@ -69,7 +70,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         settings, store, examples, stored, linked, ontology, gate, editor
     )
     max_body = app.config["MAX_CONTENT_LENGTH"]
-    cached = AnswerCache(app.wsgi_app, settings.cache_entries, max_body)
+    fast = FastPath(app.wsgi_app, app.extensions["powgraph"])
+    cached = AnswerCache(fast, settings.cache_entries, max_body)
     # a quarter of the threads may wait for bodies, half for a query process: the rest serve
     readers = max(1, settings.web_threads // 4)
     app.wsgi_app = Bodies(cached, max_body, readers, BODIES_PER_CLIENT)  # type: ignore[method-assign]

@@ -12,13 +12,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from ipaddress import ip_address
-
-from flask import request
+from typing import Any
 
 from powgraph.config import Settings
 from powgraph.errors import PowgraphError
 from powgraph.store import Answer, QueryJob, Unavailable
-from powgraph.web.runtime import runtime
+from powgraph.web.runtime import Runtime
 
 
 class TooManyQueries(PowgraphError):
@@ -113,14 +112,16 @@ def gate_for(settings: Settings, slots: int) -> Gate:
     return Gate(slots, settings.queue_length, settings.client_queries, settings.query_timeout)
 
 
-def client_address(settings: Settings) -> str:
+def client_address(settings: Settings, environ: dict[str, Any]) -> str:
     """The socket's address, or the proxy header's rightmost untrusted one behind a trusted
-    proxy (a client can prepend anything to that header, never append)."""
-    address = request.remote_addr or ""
+    proxy (a client can prepend anything to that header, never append). Read from the WSGI
+    environ: Flask's view and the fast path (web/fastpath.py) both ask."""
+    address = str(environ.get("REMOTE_ADDR") or "")
     trusted = {a.strip() for a in settings.trusted_proxies.split(",") if a.strip()}
     if not settings.proxy_header or address not in trusted:
         return address
-    hops = [h.strip() for h in request.headers.get(settings.proxy_header, "").split(",")]
+    header = "HTTP_" + settings.proxy_header.upper().replace("-", "_")
+    hops = [h.strip() for h in str(environ.get(header, "")).split(",")]
     for hop in reversed(hops):
         if hop and hop not in trusted:
             try:
@@ -130,10 +131,8 @@ def client_address(settings: Settings) -> str:
     return address
 
 
-def run_client_query(job: QueryJob) -> Answer:
+def run_client_query(rt: Runtime, job: QueryJob, client: str) -> Answer:
     """Run a query written by a client (not one of ours) under admission control."""
-    rt = runtime()
-    client = client_address(rt.settings)
     rt.gate.enter(client)
     try:
         return rt.store.run(job, untrusted=True)

@@ -44,8 +44,9 @@ def runtime() -> Runtime:
     return result
 
 
-def public_url() -> str:
+def public_url(rt: Runtime | None = None) -> str:
     """Where the site is reached from outside, without a trailing slash: Settings.public_url,
     else LOCAL_URL. Never built from the request (Host, X-Forwarded-Host), which the client
-    chooses: a URL the app writes (sd:endpoint, VoID, DCAT, redirects) cannot be redirected."""
-    return runtime().settings.public_url or LOCAL_URL
+    chooses: a URL the app writes (sd:endpoint, VoID, DCAT, redirects) cannot be redirected.
+    The app's runtime unless given (the fast path runs outside Flask's context)."""
+    return (rt or runtime()).settings.public_url or LOCAL_URL

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, render_template, request
+from werkzeug.datastructures import ETags
+from werkzeug.http import quote_etag
 
 from powgraph.namespaces import ONTOLOGY_IRI, QUERY_PREFIXES
 from powgraph.published import graph_iri
 from powgraph.store import QueryJob
 from powgraph.web import conneg
-from powgraph.web.admission import run_client_query
+from powgraph.web.admission import client_address, run_client_query
 from powgraph.web.description import service_description
 from powgraph.web.guard import QueryRejected, inspect
 from powgraph.web.links import local_href
 from powgraph.web.params import decode_utf8, parse_pairs
-from powgraph.web.runtime import public_url, runtime
+from powgraph.web.runtime import Runtime, public_url, runtime
 
 bp = Blueprint("sparql", __name__)
 
@@ -32,10 +35,14 @@ READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 NO_QUERY = "no query: send one as 'query' or as an application/sparql-query body"
 SAFE = ("GET", "HEAD")  # the methods a 304, an ETag and Cache-Control apply to
 RDFLIB_FORMATS = {"turtle": "turtle", "rdfxml": "xml", "jsonld": "json-ld", "ntriples": "nt"}
+FAILED = "powgraph.failed"  # a failure the fast path (web/fastpath.py) hands on, to raise here
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 def endpoint() -> Response:
+    failed = request.environ.get(FAILED)
+    if failed is not None:  # the fast path's: rendered by the app's error handler
+        raise failed
     if request.method == "OPTIONS":
         return _preflight()
     params = _parameters()
@@ -93,60 +100,86 @@ def _parameters() -> dict[str, list[str]]:
 
 
 def _answer(text: str, params: dict[str, list[str]]) -> Response:
-    rt = runtime()
+    asked = Asked(
+        request.method,
+        request.headers.get("Accept"),
+        params,
+        client_address(runtime().settings, request.environ),
+        request.if_none_match,
+    )
+    answered = answer_query(runtime(), text, asked)
+    return Response(answered.body, answered.status, answered.headers)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A query request as HTTP gave it, read by this blueprint or by the fast path."""
+
+    method: str
+    accept: str | None
+    params: dict[str, list[str]]
+    client: str
+    if_none_match: ETags
+
+
+@dataclass(frozen=True)
+class Answered:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def answer_query(rt: Runtime, text: str, asked: Asked) -> Answered:
+    """The protocol's answer to one query, or the error it raises: the one implementation,
+    whether Flask routed the request or the fast path (web/fastpath.py) took it first."""
+    safe = asked.method in SAFE
     if len(text.encode("utf-8")) > rt.settings.max_query_bytes:
-        status = 414 if request.method in SAFE else 413
-        abort(status, f"the query is longer than {rt.settings.max_query_bytes} bytes")
+        abort(414 if safe else 413, f"the query is longer than {rt.settings.max_query_bytes} bytes")
     inspected = inspect(text, QUERY_PREFIXES)
     # FROM outside the store is refused; the protocol's default-graph-uri/named-graph-uri name
     # an empty graph instead, as the W3C protocol suite requires (never a download: sandbox.py)
-    _only_stored_graphs(inspected.graphs, "FROM")
-    offer = conneg.negotiate(
-        request.headers.get("Accept"), conneg.BY_FORM[inspected.form], _formats(params)
-    )
+    _only_stored_graphs(rt, inspected.graphs, "FROM")
+    offer = conneg.negotiate(asked.accept, conneg.BY_FORM[inspected.form], _formats(asked.params))
     if offer is None:
         names = ", ".join(o.media_type for o in conneg.BY_FORM[inspected.form])
         abort(406, f"a {inspected.form} query can answer in: {names}")
+    params = asked.params
     job = QueryJob(
         text,
         offer.name,
         tuple(params["default-graph-uri"]) if "default-graph-uri" in params else None,
         tuple(params["named-graph-uri"]) if "named-graph-uri" in params else None,
         inspected.regexes,
-        public_url() + "/sparql" if inspected.relative else None,
+        public_url(rt) + "/sparql" if inspected.relative else None,
         prefixes=tuple(QUERY_PREFIXES.items()),
         own_dataset=bool(inspected.graphs),
     )
     key = (rt.store.info.version, job)
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     # RFC 9110 13.1.2: If-None-Match compares weakly, and "*" matches any representation
-    if request.method in SAFE and request.if_none_match.contains_weak(etag):
-        return _with_headers(Response(status=304), etag)
-    answer = run_client_query(job)
-    response = Response(answer.body, content_type=offer.content_type)
-    response.headers["X-Powgraph-Row-Cap"] = str(rt.settings.row_cap)
+    headers = [*CORS.items(), ("Vary", "Accept")]
+    if safe:
+        headers += [("ETag", quote_etag(etag)), ("Cache-Control", "public, max-age=300")]
+    if safe and asked.if_none_match.contains_weak(etag):
+        return Answered(304, headers, b"")
+    answer = run_client_query(rt, job, asked.client)
+    headers += [
+        ("Content-Type", offer.content_type),
+        ("X-Powgraph-Row-Cap", str(rt.settings.row_cap)),
+    ]
     if answer.truncated:
-        response.headers["X-Powgraph-Truncated"] = "true"
-    return _with_headers(response, etag)
+        headers.append(("X-Powgraph-Truncated", "true"))
+    return Answered(200, headers, answer.body)
 
 
-def _only_stored_graphs(graphs: Iterable[str], named_by: str) -> None:
+def _only_stored_graphs(rt: Runtime, graphs: Iterable[str], named_by: str) -> None:
     """FROM and FROM NAMED may name only graphs in the store: a mistyped graph is a clear 400,
     not an empty answer."""
-    outside = [g for g in graphs if g not in runtime().store.info.graphs]
+    outside = [g for g in graphs if g not in rt.store.info.graphs]
     if outside:
         raise QueryRejected(
             f"{named_by} names a graph that is not in this store: <{outside[0]}>", "graph"
         )
-
-
-def _with_headers(response: Response, etag: str) -> Response:
-    response.headers.update(CORS)
-    response.headers["Vary"] = "Accept"
-    if request.method in SAFE:
-        response.set_etag(etag)
-        response.headers["Cache-Control"] = "public, max-age=300"
-    return response
 
 
 def _formats(params: dict[str, list[str]]) -> list[str]:
