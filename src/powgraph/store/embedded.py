@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import queue
 import re
+import select
 import signal
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -236,6 +237,13 @@ class _Child:
         self.process.start()
         theirs.close()
         self.confinement: Confinement | None = None
+        # one poll(2) per query: multiprocessing's own poll() builds a selector every call
+        self._replies = select.poll()
+        self._replies.register(self.conn.fileno(), select.POLLIN)
+
+    def replied(self, timeout: float) -> bool:
+        """Whether the child's reply (or its end) arrives within ``timeout`` seconds."""
+        return bool(self._replies.poll(timeout * 1000))
 
     def ready(self, timeout: float) -> Confinement:
         """How the child is confined (its first message), waited for once."""
@@ -317,7 +325,7 @@ class EmbeddedStore:
         try:
             child.ready(STARTUP)
             child.conn.send(task)
-            if not child.conn.poll(self._timeout):
+            if not child.replied(self._timeout):
                 child = self._replace(child)
                 raise QueryTimeout(
                     f"the query ran longer than its budget of {self._timeout:g} s",

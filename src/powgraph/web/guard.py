@@ -72,9 +72,10 @@ FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 OPEN, CLOSE = "({[", ")}]"
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
-    """Tokens as the engine reads them: escapes are not decoded here (see _decoded)."""
-    out = []
+def _tokens(text: str) -> tuple[list[tuple[str, str]], list[int]]:
+    """Tokens as the engine reads them (escapes are not decoded here: see _decoded), and where
+    each starts in the text."""
+    out, starts = [], []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "other"
         if kind == "other" and m.group() == "\\":
@@ -83,7 +84,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             )
         if kind not in ("ws", "comment"):
             out.append((kind, m.group()))
-    return out
+            starts.append(m.start())
+    return out, starts
 
 
 def _decoded(text: str) -> str:
@@ -100,7 +102,7 @@ def _decoded(text: str) -> str:
 
 def inspect(text: str, prefixes: Mapping[str, str] | None = None) -> Inspected:
     """The query's form and the graphs it names; raises QueryRejected for refused queries."""
-    tokens = _tokens(text)
+    tokens, starts = _tokens(text)
     depth, deepest = 0, 0
     for kind, value in tokens:
         if kind == "other" and value in OPEN:
@@ -123,26 +125,25 @@ def inspect(text: str, prefixes: Mapping[str, str] | None = None) -> Inspected:
     if form is None:
         raise QueryRejected("not a query: expected SELECT, ASK, CONSTRUCT or DESCRIBE", "syntax")
     relative = any(kind == "iri" and ":" not in _decoded(value) for kind, value in tokens)
-    _undeclared_prefix(text, prefixes or {})
+    _undeclared_prefix(text, tokens, starts, prefixes or {})
     graphs = _dataset_graphs(tokens, dict(prefixes or {}))
     return Inspected(form, graphs, _constant_regexes(tokens), relative)
 
 
-def _undeclared_prefix(text: str, prefixes: Mapping[str, str]) -> None:
+def _undeclared_prefix(
+    text: str, tokens: list[tuple[str, str]], starts: list[int], prefixes: Mapping[str, str]
+) -> None:
     """A prefixed name whose prefix neither the query nor the endpoint declares is refused by
     name, with the known prefixes it resembles and the line to add (the engine's own message
     for it is a list of expected characters, or names another token altogether)."""
     declared, previous = set(prefixes), ""
-    for m in _TOKEN.finditer(text):
-        kind, value = m.lastgroup, m.group()
-        if kind in ("ws", "comment"):
-            continue
+    for (kind, value), start in zip(tokens, starts, strict=True):
         prefix = value.split(":", 1)[0]
         if kind == "pname" and previous.upper() == "PREFIX":
             declared.add(prefix)
         elif kind == "pname" and prefix not in declared:
-            line = text.count("\n", 0, m.start()) + 1
-            column = m.start() - text.rfind("\n", 0, m.start())
+            line = text.count("\n", 0, start) + 1
+            column = start - text.rfind("\n", 0, start)
             like = difflib.get_close_matches(prefix, sorted(declared), n=3)
             hint = f"did you mean {', '.join(f'`{p}:`' for p in like)}, or " if like else ""
             raise QueryRejected(
