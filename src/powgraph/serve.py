@@ -23,10 +23,9 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from powgraph.child import in_child
 from powgraph.config import Settings
 from powgraph.errors import PowgraphError
 from powgraph.store import REMOTE, EgressNotDenied
@@ -64,7 +63,7 @@ def prepare(settings: Settings, data: list[Path]) -> Path:
     if data:
         directory = Path(tempfile.mkdtemp(prefix="powgraph-serve-"))
         try:
-            _in_child(store_from_files, data, directory)
+            in_child(store_from_files, data, directory)
         except BaseException:
             shutil.rmtree(directory, ignore_errors=True)
             raise
@@ -74,33 +73,6 @@ def prepare(settings: Settings, data: list[Path]) -> Path:
 
         build(settings)
     return settings.served_store.resolve()
-
-
-def _in_child(function: Callable[..., None], *args: Any) -> None:
-    """``function`` run in a forked child, so that the memory it takes (loading 1M triples:
-    500 MB) goes back to the system when it ends, instead of staying in this process and in
-    each web worker Granian forks from it. A bare fork, as sandbox.trial's: a multiprocessing
-    pool left its state (a resource tracker) to the web workers, which then hung when the
-    server stopped, one time in three. Its error, if any, is raised here as a message."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: run, report, leave without running any cleanup of the parent
-        code = 0
-        try:
-            os.close(read)
-            function(*args)
-        except BaseException as exc:  # noqa: BLE001 - any failure is reported, never raised here
-            message = str(exc) if isinstance(exc, PowgraphError) else f"{type(exc).__name__}: {exc}"
-            os.write(write, message.encode())
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write)
-    with os.fdopen(read, "rb") as reply:
-        message = reply.read().decode(errors="replace")
-    _, status = os.waitpid(pid, 0)
-    if status:
-        raise PowgraphError(message or f"loading the files failed (status {status})")
 
 
 def serve(settings: Settings, host: str, port: int, workers: int, data: list[Path]) -> None:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import os
-import pickle
 import platform
 import resource
 import struct
 from dataclasses import dataclass
+
+from powgraph.child import in_child
+from powgraph.errors import PowgraphError
 
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
@@ -116,17 +117,9 @@ def _deny_sockets() -> bool:
 
 def trial(memory: int) -> Confinement:
     """How a query process would be confined here, found out in a throw-away child (before a
-    server starts its workers: no multiprocessing state is left behind in this process)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: confine, report, leave without running any cleanup of the parent
-        try:
-            os.close(read)
-            os.write(write, pickle.dumps(confine(memory)))
-        finally:
-            os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as reply:
-        data = reply.read()
-    os.waitpid(pid, 0)
-    return pickle.loads(data) if data else Confinement(False, False, memory)  # noqa: S301
+    server starts its workers: no state of it is left in this process); not at all if the
+    child failed."""
+    try:
+        return in_child(confine, memory)
+    except PowgraphError:
+        return Confinement(False, False, memory)
