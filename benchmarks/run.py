@@ -53,12 +53,21 @@ NOTES = """## Where an uncached query's time goes
 Every uncached query crosses a process boundary: powgraph runs queries in child processes so
 that the time budget can kill a runaway query (pyoxigraph cannot be stopped from another
 thread). Measured separately on the same machine on 2026-12-01, per query: the web worker's
-side (Flask, parameters, the query guard, negotiation, headers, the pipe) about 380 µs of CPU;
-in the query process, pyoxigraph parsing, evaluating and writing this query about 430 µs on its
-in-memory copy of the store (1,600 µs on the on-disk store, which the Oxigraph server uses),
-and powgraph's part there (the job's pickling, counting the answer's rows) about 40 µs. The
-query sorts all 334 printed values: the engine is half of the cost. The cached path answers
-from a WSGI-level cache before Flask routes the request, so it pays none of this.
+side (parameters, the query guard, admission, headers, the pipe) about 285 µs of Python: a
+`GET /sparql?query=` is answered by a WSGI-level fast path before Flask routes it
+(web/fastpath.py; through Flask it was about 440 µs); in the query process, pyoxigraph
+parsing, evaluating and writing this query about 430 µs on its in-memory copy of the store
+(1,600 µs on the on-disk store, which the Oxigraph server uses), and powgraph's part there
+(the job's pickling, counting the answer's rows) about 40 µs. The query sorts all 334 printed
+values. With the server saturated (wrk on the same 2 cores), a request costs about 1.25 ms of
+CPU in all: 0.48 ms in the two web workers (Python, and Granian's HTTP in Rust) and 0.77 ms
+in the query processes (the engine's 430 µs grow under contention for the cores). The cached
+path answers from a WSGI-level cache before either, so it pays none of this.
+
+Single runs vary with the load on the machine: the three runs of 2026-12-01 after the fast
+path gave uncached 0.94× (before the guard lexed a query once and a reply was awaited with one
+poll), 0.98× and 1.01× Virtuoso's uncached req/s, and 1.02–1.07× the Oxigraph server's: at
+par with Virtuoso on this query, not clearly above it.
 
 Measured once for comparison on 2026-11-28 (not shipped): the same app with pyoxigraph queried
 inside the web worker, no process boundary and so no way to stop a runaway query, answered 3,775
