@@ -124,6 +124,8 @@ class Asked:
 
 @dataclass(frozen=True)
 class Answered:
+    """What the protocol answers, for Flask's Response or the fast path's start_response."""
+
     status: int
     headers: list[tuple[str, str]]
     body: bytes
@@ -156,10 +158,10 @@ def answer_query(rt: Runtime, text: str, asked: Asked) -> Answered:
     )
     key = (rt.store.info.version, job)
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    # RFC 9110 13.1.2: If-None-Match compares weakly, and "*" matches any representation
     headers = [*CORS.items(), ("Vary", "Accept")]
     if safe:
         headers += [("ETag", quote_etag(etag)), ("Cache-Control", "public, max-age=300")]
+    # RFC 9110 13.1.2: If-None-Match compares weakly, and "*" matches any representation
     if safe and asked.if_none_match.contains_weak(etag):
         return Answered(304, headers, b"")
     answer = run_client_query(rt, job, asked.client)
