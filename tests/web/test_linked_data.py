@@ -177,13 +177,7 @@ def test_files_are_served_each_in_its_graph_and_their_union(tmp_path: Path) -> N
     info = describe(store)
     assert info.graphs == {triples.resolve().as_uri(): 3, quads.resolve().as_uri(): 2}
     assert info.triples == 4  # <urn:a> <urn:p> 1 is in both files: once in the union
-    engine = ox.Store.read_only(str(store / "oxigraph"))
-    union = {q.triple for q in engine.quads_for_pattern(None, None, None, ox.DefaultGraph())}
-    named = {
-        q.triple
-        for q in engine.quads_for_pattern(None, None, None)
-        if q.graph_name != ox.DefaultGraph()
-    }
+    union, named = _engine_sets(store)
     assert union == named and len(union) == info.triples
     assert info.version.startswith("files-")
     (again := tmp_path / "again").mkdir()
@@ -192,6 +186,7 @@ def test_files_are_served_each_in_its_graph_and_their_union(tmp_path: Path) -> N
 
 
 def _engine_sets(store: Path) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    """The triples of the store's union, and those of its named graphs together."""
     engine = ox.Store.read_only(str(store / "oxigraph"))
     union = {q.triple for q in engine.quads_for_pattern(None, None, None, ox.DefaultGraph())}
     named = {
