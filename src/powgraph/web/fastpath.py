@@ -10,20 +10,17 @@ where the /sparql view raises it to the app's one error handler; a query is neve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from http import HTTPStatus
-from typing import Any
 
 from werkzeug.datastructures import ETags
 
 from powgraph.web.admission import client_address
+from powgraph.web.answer_cache import Environ, StartResponse, WSGIApp
 from powgraph.web.params import parse_pairs
 from powgraph.web.runtime import Runtime
 from powgraph.web.sparql import FAILED, Asked, answer_query
 
-Environ = dict[str, Any]
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 TAKEN = {"query", "format", "output"}  # the parameters it reads; any other goes to Flask
 
 
