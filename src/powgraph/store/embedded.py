@@ -10,16 +10,17 @@ import json
 import mmap
 import multiprocessing
 import os
-import queue
 import re
 import select
 import signal
+import threading
+from collections import deque
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -277,6 +278,33 @@ def open_embedded(settings: Settings, directory: Path, processes: int) -> Embedd
     )
 
 
+T = TypeVar("T")
+
+
+class Idle(Generic[T]):
+    """A pool's idle query processes, the most recently used taken first: under light load one
+    process answers and keeps the store's block cache warm while the others stay small (each
+    process has its own cache, up to 32 MB). A fresh process, started in place of a killed
+    one, is taken last: it opens (or copies) the store while the others answer."""
+
+    def __init__(self) -> None:
+        self._items: deque[T] = deque()
+        self._changed = threading.Condition()
+
+    def take(self) -> T:
+        with self._changed:
+            self._changed.wait_for(lambda: self._items)
+            return self._items.pop()
+
+    def put(self, item: T, fresh: bool = False) -> None:
+        with self._changed:
+            if fresh:
+                self._items.appendleft(item)
+            else:
+                self._items.append(item)
+            self._changed.notify()
+
+
 class EmbeddedStore:
     """Two pools of query processes over one read-only pyoxigraph store: one for the queries
     clients write, one for powgraph's own (pages, canned queries, /health), so that pages never
@@ -301,13 +329,10 @@ class EmbeddedStore:
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["powgraph.store.query_process"])
         self._children: list[_Child] = []
-        # first in, first out: a process started in place of a killed one goes to the back of
-        # the line, and copies the store (in_memory) while the others answer
-        self._idle: dict[bool, queue.Queue[_Child]] = {}
+        self._idle: dict[bool, Idle[_Child]] = {untrusted: Idle() for untrusted in (True, False)}
         for untrusted, count in ((True, processes), (False, own)):
-            self._idle[untrusted] = queue.Queue()
             for _ in range(count):
-                self._idle[untrusted].put(self._spawn(untrusted))
+                self._idle[untrusted].put(self._spawn(untrusted), fresh=True)
         self.confinement = self._children[0].ready(STARTUP)
         if not (self.confinement.network_denied or limits.allow_egress):
             self.close()
@@ -326,7 +351,7 @@ class EmbeddedStore:
     def run(self, job: QueryJob, untrusted: bool = False) -> Answer:
         task = _task(job)
         idle = self._idle[untrusted]
-        child = idle.get()
+        child = taken = idle.take()
         try:
             child.ready(STARTUP)
             child.conn.send(task)
@@ -345,7 +370,7 @@ class EmbeddedStore:
                 raise QueryTooLarge(MEMORY) from exc
             raise EngineUnavailable("the query engine stopped; it has been restarted") from exc
         finally:
-            idle.put(child)
+            idle.put(child, fresh=child is not taken)
         return _reply(reply)
 
     def close(self) -> None:
