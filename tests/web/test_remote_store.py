@@ -1,14 +1,17 @@
 """Any SPARQL endpoint as a store (here: our own live server): what it holds is asked of it,
-bindings travel as a VALUES block, and the row cap holds on what it answers."""
+bindings travel as a VALUES block, the row cap holds on what it answers, and its answers are
+written again by powgraph, whole or as they come."""
 
 from __future__ import annotations
 
+import io
 import json
 
+import pytest
 import requests
 from rdflib import URIRef
 
-from powgraph.store import QueryJob
+from powgraph.store import QueryJob, remote
 from powgraph.store.remote import RemoteStore
 from tests.web.conftest import LiveServer
 
@@ -31,3 +34,24 @@ def test_bindings_and_the_row_cap_hold_remotely(live: LiveServer) -> None:
     bound = store.run(QueryJob(OBSERVATIONS, "json", bindings=(("o", first),)))
     rows = json.loads(bound.body)["results"]["bindings"]
     assert not bound.truncated and [r["o"]["value"] for r in rows] == [str(first)]
+
+
+def test_a_large_answer_is_read_as_it_comes_with_the_same_rows(
+    live: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = RemoteStore(live.sparql, row_cap=100_000, timeout=10)
+    whole = json.loads(store.run(QueryJob(OBSERVATIONS, "json")).body)
+    monkeypatch.setattr(remote, "WHOLE", 64)  # every answer is larger: streamed, row by row
+    streamed = json.loads(store.run(QueryJob(OBSERVATIONS, "json")).body)
+    assert streamed["results"] == whole["results"] and len(whole["results"]["bindings"]) > 3
+
+
+def test_an_engines_booleans_are_made_canonical_in_a_whole_answer(live: LiveServer) -> None:
+    """Virtuoso writes xsd:boolean as 0 and 1: such an answer is written again term by term."""
+    store = RemoteStore(live.sparql, row_cap=10, timeout=10)
+    xsd = "http://www.w3.org/2001/XMLSchema#boolean"
+    cell = {"type": "literal", "datatype": xsd, "value": "1"}
+    document = {"head": {"vars": ["b"]}, "results": {"bindings": [{"b": cell}]}}
+    body = io.BufferedReader(io.BytesIO(json.dumps(document).encode()))
+    answer = store._write(body, "application/sparql-results+json", "json", False, 10)
+    assert json.loads(answer.body)["results"]["bindings"] == [{"b": {**cell, "value": "true"}}]
