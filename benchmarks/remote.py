@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def measure(
 
 def run(count: int) -> tuple[list[Setup], dict[str, tuple[str, str]], str, str]:
     sys.path.insert(0, str(ROOT))  # the engine tests' helpers, reused as they are
-    from tests.engines.conftest import ENGINES, start_engine, stop_engine
+    from tests.engines.conftest import Engine, start_oxigraph, start_virtuoso, stop_engine
     from tests.web.conftest import start_server, stop_server
 
     work = Path(tempfile.mkdtemp(prefix="powgraph-remote-"))
@@ -119,9 +120,14 @@ def run(count: int) -> tuple[list[Setup], dict[str, tuple[str, str]], str, str]:
             setups = [Setup("embedded", None, measure(server.url, paths, count))]
         finally:
             stop_server(server)
-        for name in ENGINES:
-            (work / name).mkdir()
-            engine = start_engine(name, work / name)
+        engines: dict[str, Callable[[], Engine]] = {
+            "oxigraph": lambda: start_oxigraph(work / "oxigraph"),
+            "oxigraph-memory": lambda: start_oxigraph(None),
+            "virtuoso": lambda: start_virtuoso(work / "virtuoso"),
+        }
+        (work / "virtuoso").mkdir()
+        for name, start_engine in engines.items():
+            engine = start_engine()
             try:
                 started = time.perf_counter()
                 powgraph("publish", "--to", engine.update, "--graph-store", engine.graph_store)
@@ -139,7 +145,12 @@ def run(count: int) -> tuple[list[Setup], dict[str, tuple[str, str]], str, str]:
     return setups, paths, load, head[COMMIT]
 
 
-NAMES = {"embedded": "embedded", "oxigraph": "Oxigraph server", "virtuoso": "Virtuoso 7.2"}
+NAMES = {
+    "embedded": "embedded",
+    "oxigraph": "Oxigraph server",
+    "oxigraph-memory": "Oxigraph server in memory",
+    "virtuoso": "Virtuoso 7.2",
+}
 
 
 def write(
@@ -159,10 +170,12 @@ def write(
             f"{s.median_ms[label][0] / embedded.median_ms[label][0]:,.2f}" for s in setups[1:]
         ]
         rows.append(f"| {label} | " + " | ".join(cells) + " |")
-    oxigraph = next(s for s in setups if s.name == "oxigraph")
-    ratios = {label: oxigraph.median_ms[label][0] / embedded.median_ms[label][0] for label in paths}
-    worst = max(ratios, key=lambda label: ratios[label])
-    geometric = statistics.geometric_mean(ratios.values())
+    targets = [
+        row
+        for setup in setups
+        if setup.name.startswith("oxigraph")
+        for row in _targets(setup, embedded, paths)
+    ]
     lines = [
         "## Remote backend",
         "",
@@ -186,17 +199,28 @@ def write(
         "",
         "| target | ratio | needed | met |",
         "|---|---:|---:|---|",
-        f"| every page and canned query on the Oxigraph server within {TARGET:g}× of embedded "
-        f"(worst: {worst}) | {ratios[worst]:.2f} | ≤ {TARGET:g} | "
-        f"{'yes' if ratios[worst] <= TARGET else 'NO'} |",
-        f"| the same, geometric mean over what was asked | {geometric:.2f} | ≤ {TARGET:g} | "
-        f"{'yes' if geometric <= TARGET else 'NO'} |",
+        *targets,
         "",
         *READING,
         "",
     ]
     write_section("## Remote backend", "\n".join(lines))
     print("\n".join(lines))
+
+
+def _targets(setup: Setup, embedded: Setup, paths: dict[str, tuple[str, str]]) -> list[str]:
+    """The target's two rows for one Oxigraph server: its worst ratio, and their mean."""
+    ratios = {label: setup.median_ms[label][0] / embedded.median_ms[label][0] for label in paths}
+    worst = max(ratios, key=lambda label: ratios[label])
+    geometric = statistics.geometric_mean(ratios.values())
+    name = NAMES[setup.name]
+    return [
+        f"| every page and canned query on the {name} within {TARGET:g}× of embedded "
+        f"(worst: {worst}) | {ratios[worst]:.2f} | ≤ {TARGET:g} | "
+        f"{'yes' if ratios[worst] <= TARGET else 'NO'} |",
+        f"| the same, geometric mean over what was asked | {geometric:.2f} | ≤ {TARGET:g} | "
+        f"{'yes' if geometric <= TARGET else 'NO'} |",
+    ]
 
 
 READING = [

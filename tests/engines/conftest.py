@@ -88,10 +88,12 @@ def stop_engine(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def start_oxigraph(directory: Path) -> Engine:
-    """The Oxigraph server, read-write (publish loads it), with its own query timeout."""
+def start_oxigraph(directory: Path | None) -> Engine:
+    """The Oxigraph server, read-write (publish loads it), with its own query timeout; over a
+    store in ``directory``, or in memory (None: the server's own mode without a location)."""
     url = f"http://127.0.0.1:{free_port()}"
-    command = [str(OXIGRAPH), "serve", "--location", str(directory), "--bind", url[7:]]
+    command = [str(OXIGRAPH), "serve", "--bind", url[7:]]
+    command += ["--location", str(directory)] if directory else []
     command += ["--timeout-s", str(ENGINE_TIMEOUT)]
     process = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
     _wait_for(url + "/query", process)
