@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from powgraph.errors import PowgraphError
+from powgraph.tokens import Token, tokens
 
 MAX_NESTING = 64
 
@@ -47,24 +48,6 @@ class Inspected:
 
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-  | (?P<bnode>_:[\w\-.\u00b7\u00c0-\uffff]*)
-  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-  | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*)?:
-              (?:(?:[\w\-.:\u00c0-\uffff]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%])*
-                 (?:[\w\-:\u00c0-\uffff]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%]))?)
-  | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
-  | (?P<word>[A-Za-z_][A-Za-z_0-9]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 UPDATE_KEYWORDS = {
     "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING",
 }  # fmt: skip
@@ -72,20 +55,15 @@ FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 OPEN, CLOSE = "({[", ")}]"
 
 
-def _tokens(text: str) -> tuple[list[tuple[str, str]], list[int]]:
-    """Tokens as the engine reads them (escapes are not decoded here: see _decoded), and where
-    each starts in the text."""
-    out, starts = [], []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind == "other" and m.group() == "\\":
-            raise QueryRejected(
-                "a backslash escape is allowed only inside a string or an IRI", "syntax"
-            )
-        if kind not in ("ws", "comment"):
-            out.append((kind, m.group()))
-            starts.append(m.start())
-    return out, starts
+def _tokens(text: str) -> tuple[list[Token], list[int]]:
+    """The text's tokens (powgraph/tokens.py); a backslash outside a string or an IRI, which
+    the engine would read differently, is refused."""
+    found, starts = tokens(text)
+    if ("other", "\\") in found:
+        raise QueryRejected(
+            "a backslash escape is allowed only inside a string or an IRI", "syntax"
+        )
+    return found, starts
 
 
 def _decoded(text: str) -> str:
@@ -131,7 +109,7 @@ def inspect(text: str, prefixes: Mapping[str, str] | None = None) -> Inspected:
 
 
 def _undeclared_prefix(
-    text: str, tokens: list[tuple[str, str]], starts: list[int], prefixes: Mapping[str, str]
+    text: str, tokens: list[Token], starts: list[int], prefixes: Mapping[str, str]
 ) -> None:
     """A prefixed name whose prefix neither the query nor the endpoint declares is refused by
     name, with the known prefixes it resembles and the line to add (the engine's own message
@@ -156,7 +134,7 @@ def _undeclared_prefix(
         previous = value
 
 
-def _dataset_graphs(tokens: list[tuple[str, str]], prefixes: dict[str, str]) -> tuple[str, ...]:
+def _dataset_graphs(tokens: list[Token], prefixes: dict[str, str]) -> tuple[str, ...]:
     """The graphs FROM and FROM NAMED name, resolved with the predeclared ``prefixes`` and the
     query's own PREFIX and BASE."""
     base = ""
@@ -184,7 +162,7 @@ def _dataset_graphs(tokens: list[tuple[str, str]], prefixes: dict[str, str]) -> 
     return tuple(graphs)
 
 
-def _constant_regexes(tokens: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+def _constant_regexes(tokens: list[Token]) -> tuple[tuple[str, str], ...]:
     """Patterns given as string literals to REGEX and REPLACE: checked before running, so a bad
     pattern is a 400 and not a silently empty answer."""
     found = []
@@ -203,10 +181,10 @@ def _constant_regexes(tokens: list[tuple[str, str]]) -> tuple[tuple[str, str], .
     return tuple(found)
 
 
-def _arguments(tokens: list[tuple[str, str]], start: int) -> list[list[tuple[str, str]]]:
+def _arguments(tokens: list[Token], start: int) -> list[list[Token]]:
     if start >= len(tokens) or tokens[start][1] != "(":
         return []
-    args: list[list[tuple[str, str]]] = [[]]
+    args: list[list[Token]] = [[]]
     depth = 0
     for kind, value in tokens[start + 1 :]:
         if kind == "other" and value in OPEN:
