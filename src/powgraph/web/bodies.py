@@ -18,12 +18,11 @@ import io
 import json
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
-Environ = dict[str, Any]
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+from powgraph.web.answer_cache import Environ, StartResponse, WSGIApp
+
 READER_WAIT = 0.5  # seconds a body may wait for a reader before it is refused
 
 
