@@ -70,3 +70,14 @@ def test_the_byte_cap_cuts_a_whole_document(fmt: str) -> None:
     out = serialize(run(), fmt, 10_000, len(whole) // 3, run)
     assert out.truncated and len(out.body) <= len(whole) // 3
     assert 0 < rows_in(out.body, fmt) < 200
+
+
+@pytest.mark.parametrize("fmt", SOLUTION_FORMATS)
+@pytest.mark.parametrize("rows", [999, 1000, 1001])
+def test_the_row_cap_holds_for_the_shortest_rows(fmt: str, rows: int) -> None:
+    """An answer too short to hold more rows than the cap is not counted: the emptiest
+    solutions (no binding) show the bound each format keeps."""
+    cap = 1000
+    run = Runs(f"SELECT ?x {{ VALUES ?x {{ {'UNDEF ' * rows}}} }}")
+    out = serialize(run(), fmt, cap, 1 << 20, run)
+    assert rows_in(out.body, fmt) == min(rows, cap) and out.truncated == (rows > cap)
