@@ -424,10 +424,11 @@ def _reading(results: list[Served], group: str, triples: int) -> list[str]:
             else "."
         ),
         f"- Memory: {powgraph.processes} processes with the defaults, {lean.processes} lean (Granian, the",
-        "  web workers, their query processes, the forkservers, the resource trackers). Each query",
-        "  process reads the store's files through the page cache: RSS counts those pages in every",
-        f"  process that has read them ({powgraph.rss_mb:,.0f} MB), PSS divides them among those",
-        f"  processes ({powgraph.pss_mb:,.0f} MB); lean, RSS {lean.rss_mb:,.0f} MB; pyoxigraph alone",
+        "  web workers, their query processes, the forkservers, the resource trackers). The sum",
+        "  of RSS counts a shared page once in every process that maps it (the interpreter and",
+        "  its libraries, pyoxigraph's, the pages a forked process still shares with its parent):",
+        f"  {powgraph.rss_mb:,.0f} MB; PSS divides each among those processes",
+        f"  ({powgraph.pss_mb:,.0f} MB); lean, RSS {lean.rss_mb:,.0f} MB; pyoxigraph alone",
         f"  holds {alone.rss_mb:,.0f} MB. Loading is done in a child process, so the server and its",
         "  web workers, forked from it, keep none of it (before commit 7f341aa: 2,056 MB).",
         f"  As started, before any query, the defaults' {powgraph.processes} processes hold "
