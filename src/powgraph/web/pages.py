@@ -3,6 +3,7 @@ the ontology at its namespace, the VoID/DCAT description, and the latest dumps."
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -40,12 +41,14 @@ RDFLIB = {"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml", "ntriples": 
 
 @bp.get("/")
 def home() -> Response:
-    sources = []
-    for dataset in runtime().rows("datasets"):
-        figures = runtime().rows("source-figures", dataset=dataset["dataset"])
-        for figure in figures:
-            figure["href"] = local_href(figure["observation"])
-        sources.append({"title": dataset["title"], "issued": dataset["issued"], "figures": figures})
+    by_dataset: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for figure in runtime().every_row("source-figures"):
+        figure["href"] = local_href(figure["observation"])
+        by_dataset[figure["dataset"]].append(figure)
+    sources = [
+        {"title": d["title"], "issued": d["issued"], "figures": by_dataset[d["dataset"]]}
+        for d in runtime().rows("datasets")
+    ]
     claims = runtime().rows("claims")
     for claim in claims:
         claim["href"] = local_href(claim["claim"])

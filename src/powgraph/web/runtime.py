@@ -38,6 +38,11 @@ class Runtime:
         query = self.canned[name]
         return run_on_store(self.store, query, bind(query, params))[1]
 
+    def every_row(self, name: str) -> list[dict[str, Any]]:
+        """A canned query's answer for every value of its parameters, left free: one query
+        where a page would ask one for each value (the home page: one for every source)."""
+        return run_on_store(self.store, self.canned[name], ())[1]
+
 
 def runtime() -> Runtime:
     result: Runtime = current_app.extensions["powgraph"]
