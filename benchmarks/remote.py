@@ -224,13 +224,20 @@ def _targets(setup: Setup, embedded: Setup, paths: dict[str, tuple[str, str]]) -
 
 
 READING = [
-    "The embedded store of the real data answers from an in-memory copy in each query process",
-    "(`POWGRAPH_MEMORY_STORE_QUADS`, since commit 4c2f291: a small query 0.43 ms there, 1.6 ms",
-    "on disk); the Oxigraph server queries its on-disk store, and each query is an HTTP round",
-    "trip. Run once more on 2026-12-01 with the embedded store on disk too",
-    "(`POWGRAPH_MEMORY_STORE_QUADS=0`): every page and canned query over the Oxigraph server took",
-    "0.90–1.10× its time on the embedded store (geometric mean 1.01). The distance is the",
-    "in-memory copy, which a remote engine does not have.",
+    "Where the rest of the time goes over the Oxigraph server (measured 2026-12-02 on",
+    "`/queries/variables`, a 73 KB answer): pyoxigraph evaluates and writes it in 2.6 ms in",
+    "process; through the Oxigraph server's HTTP it takes 4.3 ms to read whole (its HTTP and",
+    "threads, the answer in 60 chunks), and powgraph reads it again and writes it with pyoxigraph",
+    "(0.8 ms, and 0.5 ms to count its rows): over a remote engine an answer crosses HTTP and is",
+    "written twice, where the embedded store answers from an in-memory copy in each query process",
+    "(`POWGRAPH_MEMORY_STORE_QUADS`, since commit 4c2f291), over a pipe, written once. The",
+    "Oxigraph server in memory (`oxigraph serve` without a location) is no faster than on disk",
+    "here: the engine's own time is not the difference. With the embedded store on disk too",
+    "(`POWGRAPH_MEMORY_STORE_QUADS=0`, measured 2026-12-01) every page and canned query took",
+    "0.90–1.10× its time over the Oxigraph server. Pages ask bound queries: since commit 824d619",
+    "a bound variable is also written as its term in the patterns (the VALUES block alone made",
+    "an engine match each pattern for every value before joining: on 2026-12-01 the observation",
+    "page took 2.98× embedded over the Oxigraph server, and the home page 9.5 s over Virtuoso).",
 ]
 
 
