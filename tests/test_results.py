@@ -75,8 +75,8 @@ def test_the_byte_cap_cuts_a_whole_document(fmt: str) -> None:
 @pytest.mark.parametrize("fmt", SOLUTION_FORMATS)
 @pytest.mark.parametrize("rows", [999, 1000, 1001])
 def test_the_row_cap_holds_for_the_shortest_rows(fmt: str, rows: int) -> None:
-    """An answer too short to hold more rows than the cap is not counted: the emptiest
-    solutions (no binding) show the bound each format keeps."""
+    """An answer that cannot hold more rows than the cap (counted in its bytes) is not read
+    back: the emptiest solutions (no binding) show the bound each format keeps."""
     cap = 1000
     run = Runs(f"SELECT ?x {{ VALUES ?x {{ {'UNDEF ' * rows}}} }}")
     out = serialize(run(), fmt, cap, 1 << 20, run)

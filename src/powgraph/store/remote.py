@@ -57,7 +57,9 @@ TRIPLES = "application/n-triples"
 FORM = "application/x-www-form-urlencoded"
 NO_GRAPH = "urn:powgraph:no-graph"  # a dataset parameter naming only unknown graphs: empty
 BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
-_BOOLEAN = BOOLEAN.value.split("/")[-1].encode()  # as any results format writes it
+_BOOLEAN = b"#boolean"  # the end of xsd:boolean, as any results format writes it
+_JSON_ZERO_ONE = re.compile(rb'"value"\s*:\s*"[01]"')  # in a term's object, either key first
+_XML_ZERO_ONE = re.compile(rb'"\s*>\s*[01]\s*<')  # after the datatype, the literal's text
 ASK_VARIABLE = "__ASK_RETVAL"  # Virtuoso 7.2 answers ASK as one row of this variable
 UNCAPPED = sys.maxsize - 1  # the row cap of powgraph's own queries of what the engine holds
 GRACE = 1.0  # seconds the engine's own timeout has to answer before ours
@@ -312,7 +314,7 @@ class RemoteStore:
         if isinstance(result, ox.QueryBoolean):
             return Answer(boolean(bool(result), fmt), False)
         names = [v.value for v in result.variables]
-        if whole and names != [ASK_VARIABLE] and _BOOLEAN not in document:
+        if whole and names != [ASK_VARIABLE] and not _zero_one(document, kind):
             # nothing to make canonical: written as the embedded store writes its answers
             again = partial(ox.parse_query_results, document, format=kind)
             out = serialize(result, fmt, cap, self._byte_cap, again)
@@ -326,6 +328,22 @@ class RemoteStore:
 
     def close(self) -> None:
         self._pool.clear()
+
+
+def _zero_one(document: bytes, kind: ox.QueryResultsFormat) -> bool:
+    """Whether a boolean in the answer is written 0 or 1 (Virtuoso): then it is written again
+    term by term (_canonical). Each xsd:boolean is looked at where it stands: in JSON, its
+    term's object; in XML, the literal's text after it."""
+    at = document.find(_BOOLEAN)
+    while at >= 0:
+        if kind == ox.QueryResultsFormat.JSON:
+            term = document[document.rfind(b"{", 0, at) + 1 : document.find(b"}", at)]
+            if _JSON_ZERO_ONE.search(term):
+                return True
+        elif _XML_ZERO_ONE.match(document, at + len(_BOOLEAN)):
+            return True
+        at = document.find(_BOOLEAN, at + 1)
+    return False
 
 
 class _Joined(io.RawIOBase):
