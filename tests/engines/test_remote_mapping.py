@@ -213,3 +213,9 @@ def test_a_bound_variable_is_pinned_only_where_the_answer_stays_the_same(
     assert bound.count("<urn:e0>") == 1 + pinned  # the VALUES block, and each pinned place
     expected = _answers(store, text, substitutions={ox.Variable("entity"): ox.NamedNode("urn:e0")})
     assert _answers(store, bound) == expected
+
+
+def test_bindings_can_be_left_to_the_values_block_alone() -> None:
+    text = "SELECT ?entity ?o { ?entity ?p ?o }"
+    assert with_bindings(text, ENTITY, pin=False).endswith("?entity ?p ?o }")
+    assert with_bindings(text, ENTITY).endswith("<https://w3id.org/powgraph/id/x> ?p ?o }")

@@ -152,3 +152,11 @@ def test_the_engines_differ_only_as_the_readme_says(served: LiveServer, engine: 
     assert ("column" in syntax.json()["error"]) is not virtuoso
     asked = requests.get(served.sparql, params={"query": "ASK { ?s ?p ?o }"}, headers=JSON)
     assert asked.json() == {"head": {}, "boolean": True}
+
+
+def test_bindings_are_pinned_where_the_engine_gains(served: LiveServer, engine: Engine) -> None:
+    """A bound variable is written as its term in the patterns for the Oxigraph server (an
+    entity's quote: 0.3 ms instead of 2.5), left to the VALUES block for Virtuoso, whose
+    planner does worse with it (180 ms instead of 870): the engine says which it is."""
+    store = RemoteStore(engine.query, row_cap=10, timeout=10)
+    assert store._pins == (engine.name == "oxigraph")
