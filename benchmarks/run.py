@@ -66,8 +66,8 @@ path answers from a WSGI-level cache before either, so it pays none of this.
 
 Single runs vary with the load on the machine: the three runs of 2026-12-01 after the fast
 path gave uncached 0.94× (before the guard lexed a query once and a reply was awaited with one
-poll), 0.98× and 1.01× Virtuoso's uncached req/s, and 1.02–1.07× the Oxigraph server's: at
-par with Virtuoso on this query, not clearly above it.
+poll), 0.98× and 1.01× Virtuoso's uncached req/s, and 1.02–1.07× the Oxigraph server's; the run
+of 2026-12-02 above, 1.03× and 1.12×: at par with Virtuoso on this query, not clearly above it.
 
 Measured once for comparison on 2026-11-28 (not shipped): the same app with pyoxigraph queried
 inside the web worker, no process boundary and so no way to stop a runaway query, answered 3,775
