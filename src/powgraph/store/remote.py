@@ -348,9 +348,9 @@ def _zero_one(document: bytes, kind: ox.QueryResultsFormat) -> bool:
     at = document.find(_BOOLEAN)
     while at >= 0:
         if kind == ox.QueryResultsFormat.JSON:
-            term = document[document.rfind(b"{", 0, at) + 1 : document.find(b"}", at)]
-            if _JSON_ZERO_ONE.search(term):
-                return True
+            end = document.find(b"}", at)
+            if end < 0 or _JSON_ZERO_ONE.search(document, document.rfind(b"{", 0, at) + 1, end):
+                return True  # (no end to its object: not a document to trust either)
         elif _XML_ZERO_ONE.match(document, at + len(_BOOLEAN)):
             return True
         at = document.find(_BOOLEAN, at + 1)
