@@ -4,12 +4,14 @@ pages escape what they show, and the home page shows every figure with its quote
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import requests
+from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS, VOID
@@ -20,6 +22,7 @@ from powgraph.serve import store_from_files
 from powgraph.store import embedded
 from powgraph.store.embedded import describe
 from powgraph.web import create_app
+from powgraph.web.runtime import runtime
 from tests.helpers import FOUNDING
 from tests.web.conftest import LiveServer, start_server, stop_server
 from tests.web.test_browser import ARTIFACTS, chromium_page
@@ -316,3 +319,20 @@ def test_a_key_no_iri_can_hold_is_a_clear_400(client: FlaskClient, path: str) ->
     answer = client.get(path, headers={"Accept": "application/json"})
     assert answer.status_code == 400
     assert "Invalid IRI code point" in answer.get_json()["error"]["message"]
+
+
+def test_the_home_page_lists_every_sources_figures_under_a_row_cap(
+    client: FlaskClient, app: Flask
+) -> None:
+    """All sources' figures come in one query unless that answer is cut at the row cap (5
+    here): then each source is asked alone, and none is left out for another's figures."""
+    with app.app_context():
+        rt = runtime()
+        expected = {
+            f["observation"]
+            for d in rt.rows("datasets")
+            for f in rt.rows("source-figures", dataset=d["dataset"])
+        }
+    page = client.get("/").get_data(as_text=True)
+    listed = set(re.findall(r'<a href="[^"]*">([^<]*observation/[^<]*)</a>', page))
+    assert len(expected) > rt.settings.row_cap and listed >= expected

@@ -41,13 +41,19 @@ RDFLIB = {"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml", "ntriples": 
 
 @bp.get("/")
 def home() -> Response:
+    datasets = runtime().rows("datasets")
+    every = runtime().every_row("source-figures")
+    if every is None:  # more than the row cap at once: one query per source
+        every = [
+            f for d in datasets for f in runtime().rows("source-figures", dataset=d["dataset"])
+        ]
     by_dataset: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for figure in runtime().every_row("source-figures"):
+    for figure in every:
         figure["href"] = local_href(figure["observation"])
         by_dataset[figure["dataset"]].append(figure)
     sources = [
         {"title": d["title"], "issued": d["issued"], "figures": by_dataset[d["dataset"]]}
-        for d in runtime().rows("datasets")
+        for d in datasets
     ]
     claims = runtime().rows("claims")
     for claim in claims:

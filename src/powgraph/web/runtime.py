@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -10,8 +11,8 @@ from flask import current_app
 from rdflib import Graph
 
 from powgraph.config import Settings
-from powgraph.queries import CannedQuery, bind, run_on_store
-from powgraph.store import Store
+from powgraph.queries import CannedQuery, bind, rows, run_on_store
+from powgraph.store import QueryJob, Store
 
 if TYPE_CHECKING:
     from powgraph.web.admission import Gate
@@ -38,10 +39,12 @@ class Runtime:
         query = self.canned[name]
         return run_on_store(self.store, query, bind(query, params))[1]
 
-    def every_row(self, name: str) -> list[dict[str, Any]]:
+    def every_row(self, name: str) -> list[dict[str, Any]] | None:
         """A canned query's answer for every value of its parameters, left free: one query
-        where a page would ask one for each value (the home page: one for every source)."""
-        return run_on_store(self.store, self.canned[name], ())[1]
+        where a page would ask one for each value (the home page: one for every source); None
+        if the answer was cut at the row cap, and the page asks value by value."""
+        answer = self.store.run(QueryJob(self.canned[name].text, "json"))
+        return None if answer.truncated else rows(json.loads(answer.body))[1]
 
 
 def runtime() -> Runtime:
